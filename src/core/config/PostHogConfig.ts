@@ -1,0 +1,132 @@
+// The server SDK's options: what `PostHog:Init` accepts (PostHogOptions, one JSDoc and @default
+// per option) and what the SDK runs with once resolveConfig has validated them (PostHogConfig).
+// This file is the one place defaults live; the user-facing contract is roblox-sdk-docs.md.
+
+import { CapturedEvent } from "../events/CapturedEvent";
+import { LogLevel } from "../platform";
+
+/** Which events create or update a person profile. */
+export type PersonProfiles = "identified_only" | "always" | "never";
+
+/**
+ * Edits or drops an event just before it is queued. Return the (possibly edited) event to keep it,
+ * or nil to drop it. If it raises an error the event is dropped and a warning names the error.
+ */
+export type BeforeSend = (event: CapturedEvent) => CapturedEvent | undefined;
+
+export interface PostHogOptions {
+	/** Your PostHog project API key (starts with "phc_"). Required, unless `projectKey` is given. */
+	apiKey?: string;
+	/** Alias of `apiKey`. */
+	projectKey?: string;
+	/**
+	 * PostHog ingestion host. `https://` is added when the scheme is missing; trailing slashes are
+	 * removed; the app hosts (app/us/eu.posthog.com) map to their ingestion hosts.
+	 * @default "https://us.i.posthog.com"
+	 */
+	host?: string;
+
+	/** Flush once this many events are queued; an integer >= 1. @default 20 */
+	flushAt?: number;
+	/** Flush at least this often, in seconds; >= 1. @default 30 */
+	flushIntervalSeconds?: number;
+	/** Most events kept in memory; past it the oldest is dropped. An integer >= 1. @default 1000 */
+	maxQueueSize?: number;
+	/** Most events per HTTP request; an integer >= 1. @default 50 */
+	maxBatchSize?: number;
+	/** Retries of a failed batch (network error, 5xx, 408, 429) before it is dropped; an integer 0–10. @default 3 */
+	maxRetries?: number;
+	/** Gzip request bodies. @default true */
+	enableCompression?: boolean;
+	/**
+	 * The SDK's HTTP budget, in requests per minute (sustained; bursts up to the same number).
+	 * Roblox allows 500 per minute per server for all scripts together. An integer 1–500.
+	 * @default 60
+	 */
+	maxRequestsPerMinute?: number;
+	/** Edits or drops events before they are queued (see BeforeSend). @default nil */
+	beforeSend?: BeforeSend;
+
+	/** Fetch a player's flags when they join. @default true */
+	preloadFeatureFlags?: boolean;
+	/** Emit `$feature_flag_called` when a flag is read. @default true */
+	sendFeatureFlagEvents?: boolean;
+	/** Send the SDK's default person properties with flag requests. @default true */
+	sendDefaultPersonPropertiesForFlags?: boolean;
+
+	/** Capture player_joined/left/idle and server_started/shutdown. @default true */
+	captureLifecycleEvents?: boolean;
+	/** Capture unhandled errors as `$exception` events. @default true */
+	captureErrors?: boolean;
+	/** Minimum gap between auto-captured server errors, in seconds; >= 0 (0 = no debounce). @default 1 */
+	errorDebounceSeconds?: number;
+
+	/** Which events create person profiles. @default "identified_only" */
+	personProfiles?: PersonProfiles;
+	/** distinct_id of server-scoped (nil subject) events; a non-empty string. @default "server" */
+	serverDistinctId?: string;
+
+	/** Create the RemoteEvent that lets clients relay events. @default true */
+	enableClientRelay?: boolean;
+	/** Alias of `enableClientRelay`. */
+	allowClientEvents?: boolean;
+	/** Per-player limit on relayed messages, per second; >= 0 (0 drops every client message). @default 20 */
+	clientRateLimitPerSecond?: number;
+	/** Most properties accepted from one client message; an integer >= 0. @default 100 */
+	maxClientPropertyCount?: number;
+
+	/** Least severe level written to the output. @default "warn" */
+	logLevel?: LogLevel;
+}
+
+/** Options after validation: aliases folded in, defaults filled, host normalized. */
+export interface PostHogConfig {
+	apiKey: string;
+	host: string;
+	flushAt: number;
+	flushIntervalSeconds: number;
+	maxQueueSize: number;
+	maxBatchSize: number;
+	maxRetries: number;
+	enableCompression: boolean;
+	maxRequestsPerMinute: number;
+	beforeSend: BeforeSend | undefined;
+	preloadFeatureFlags: boolean;
+	sendFeatureFlagEvents: boolean;
+	sendDefaultPersonPropertiesForFlags: boolean;
+	captureLifecycleEvents: boolean;
+	captureErrors: boolean;
+	errorDebounceSeconds: number;
+	personProfiles: PersonProfiles;
+	serverDistinctId: string;
+	enableClientRelay: boolean;
+	clientRateLimitPerSecond: number;
+	maxClientPropertyCount: number;
+	logLevel: LogLevel;
+}
+
+export const DEFAULT_HOST = "https://us.i.posthog.com";
+
+/** The defaults documented on PostHogOptions (apiKey has none; beforeSend defaults to nil). */
+export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend">> = {
+	host: DEFAULT_HOST,
+	flushAt: 20,
+	flushIntervalSeconds: 30,
+	maxQueueSize: 1000,
+	maxBatchSize: 50,
+	maxRetries: 3,
+	enableCompression: true,
+	maxRequestsPerMinute: 60,
+	preloadFeatureFlags: true,
+	sendFeatureFlagEvents: true,
+	sendDefaultPersonPropertiesForFlags: true,
+	captureLifecycleEvents: true,
+	captureErrors: true,
+	errorDebounceSeconds: 1,
+	personProfiles: "identified_only",
+	serverDistinctId: "server",
+	enableClientRelay: true,
+	clientRateLimitPerSecond: 20,
+	maxClientPropertyCount: 100,
+	logLevel: "warn",
+};

@@ -1,0 +1,77 @@
+// Mounts the compiled test place into the emulator's harness DataModel and runs jest-roblox over it.
+import path from "node:path";
+import { createLuauVm, mountTree } from "./luauVm.mjs";
+import { fromProject, findNode } from "./rojoTree.mjs";
+
+const HARD_LIMIT_MS = Number(process.env.SPEC_TIMEOUT_MS || 15 * 60 * 1000);
+
+export async function runSpecs({ root, filters = [], project = "test.project.json" }) {
+	const t0 = performance.now();
+	const vm = await createLuauVm({ echo: true, echoWorldOutput: process.env.ECHO_WORLD === "1" });
+	const tree = fromProject(path.join(root, project));
+	// @rbxts/jest-globals loads JestGlobals from a sibling folder named JestLua: alias the @rbxts-js packages.
+	const rbxts = findNode(tree, (n) => n.name === "@rbxts");
+	const rbxtsJs = findNode(tree, (n) => n.name === "@rbxts-js");
+	rbxts.children = rbxts.children.filter((c) => c.name !== "JestLua" && c.name !== "jest-vendor");
+	rbxts.children.push({ name: "JestLua", className: "Folder", children: rbxtsJs.children });
+	const posthog = findNode(tree, (n) => n.name === "PostHog");
+	const testMatch = filters.length > 0 ? filters.map((f) => `"**/*${f}*.spec"`).join(", ") : `"**/*.spec"`;
+	posthog.children.push({
+		name: "jest.config",
+		className: "ModuleScript",
+		children: [],
+		source: `return { testMatch = { ${testMatch} }, setupFiles = { script.Parent.jestSetup }, testTimeout = 30000 }`,
+	});
+	// roblox-ts#3011: jest gives every spec file a fresh RuntimeLib while _G registrations persist.
+	posthog.children.push({
+		name: "jestSetup",
+		className: "ModuleScript",
+		children: [],
+		source: `for key in pairs(_G) do if typeof(key) == "Instance" then _G[key] = nil end end return nil`,
+	});
+	for (const service of tree.children) await mountTree(vm.Env, service, "");
+	await vm.Env.installApi();
+	await vm.Env.runHarnessScript(
+		`
+local ReplicatedStorage = game:GetService("ReplicatedStorage")
+local ok, result = pcall(function()
+	local runCLI = require(ReplicatedStorage.rbxts_include.node_modules["@rbxts"].JestLua.Jest).runCLI
+	local awaited, value = runCLI(ReplicatedStorage.PostHog, { verbose = true, ci = true }, { ReplicatedStorage.PostHog }):await()
+	if not awaited then
+		error(value, 0)
+	end
+	return value
+end)
+if ok then
+	local r = result.results
+	_G.passed = r.numPassedTests
+	_G.failed = r.numFailedTests + r.numRuntimeErrorTestSuites
+	_G.success = r.success
+else
+	print("jest crashed: " .. tostring(result))
+	_G.passed = 0
+	_G.failed = 1
+	_G.success = false
+end
+_G.done = true
+`,
+		"RunSpecs",
+	);
+	// Luau functions called from JS resolve to an array of their return values.
+	const global = async (name) => (await vm.Env.harnessGlobal(name))[0] ?? undefined;
+	const deadline = performance.now() + HARD_LIMIT_MS;
+	while ((await global("done")) === undefined) {
+		if (performance.now() > deadline) {
+			console.error(`spec run exceeded ${HARD_LIMIT_MS} ms`);
+			await vm.close();
+			return { ok: false, passed: 0, failed: 1, ms: performance.now() - t0 };
+		}
+		await vm.Env.stepHarness();
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	const passed = Number(await global("passed"));
+	const failed = Number(await global("failed"));
+	const success = (await global("success")) === "true";
+	await vm.close();
+	return { ok: success, passed, failed, ms: performance.now() - t0 };
+}
