@@ -18,17 +18,21 @@ const EMPTY_DEFINITIONS = '{"flags":[],"group_type_mapping":{},"cohorts":{}}';
 export function createFakePostHogRegistry({ clock }) {
 	const servers = new Map(); // id -> fake
 	const parked = new Map(); // bridge request id -> virtual wake time (Infinity = never)
+	const abandonHandlers = new Map(); // bridge request id -> marks the parked request abandoned
 	const parkListeners = new Set();
 	let nextServerId = 1;
 
 	const parking = {
-		park(requestId, until) {
+		park(requestId, until, onAbandon) {
 			if (requestId === undefined) return;
 			parked.set(requestId, until);
+			abandonHandlers.set(requestId, onAbandon);
 			for (const listener of parkListeners) listener(requestId, until);
 		},
 		unpark(requestId) {
-			if (requestId !== undefined) parked.delete(requestId);
+			if (requestId === undefined) return;
+			parked.delete(requestId);
+			abandonHandlers.delete(requestId);
 		},
 	};
 
@@ -57,7 +61,7 @@ export function createFakePostHogRegistry({ clock }) {
 			const fake = await create();
 			return { id: fake.id, url: fake.url };
 		},
-		requests: (a) => get(a.id).requests(a.route),
+		requests: (a) => get(a.id).requests(a.route, a.afterSeq, a.limit),
 		clear: (a) => get(a.id).clear(),
 		script: (a) => get(a.id).script(a.route, a.responses),
 		faults: (a) => get(a.id).faults(a.rate === undefined ? null : a),
@@ -88,6 +92,16 @@ export function createFakePostHogRegistry({ clock }) {
 		command,
 		/** Virtual time a request is parked until, Infinity for never, undefined if not parked. */
 		parkedUntil: (requestId) => parked.get(requestId),
+		/**
+		 * The client gave up on a request (the bridge cancelled it after a virtual timeout): a
+		 * parked one is settled now, not when its socket close reaches the server, so the record
+		 * reads "aborted" as soon as the client has given up and a delayed answer is never sent.
+		 */
+		abandon(requestId) {
+			const onAbandon = abandonHandlers.get(requestId);
+			parking.unpark(requestId);
+			onAbandon?.();
+		},
 		/** Subscribes to "a request just got parked"; returns an unsubscribe function. */
 		onPark(listener) {
 			parkListeners.add(listener);
@@ -126,13 +140,15 @@ async function startFakeServer(id, clock, parking) {
 		const requestId = req.headers[REQUEST_ID_HEADER] ? Number(req.headers[REQUEST_ID_HEADER]) : undefined;
 		const answer = mergeAnswer(defaultAnswer(record), pickScriptedOrFault(record));
 
-		let finished = false;
 		let cancelTimer;
-		res.on("close", () => {
-			// The client went away (bridge cancel or timeout) before we answered.
-			if (!finished && record.status === null) record.status = "aborted";
+		// Still unanswered: the client went away first (bridge cancel after a virtual timeout).
+		const abandon = () => {
+			if (record.status === null) record.status = "aborted";
 			cancelTimer?.();
 			pendingTimers.delete(cancelTimer);
+		};
+		res.on("close", () => {
+			abandon();
 			parking.unpark(requestId);
 		});
 
@@ -143,17 +159,20 @@ async function startFakeServer(id, clock, parking) {
 		}
 		if (answer.timeout) {
 			record.status = "timeout";
-			parking.park(requestId, Infinity);
+			parking.park(requestId, Infinity, abandon);
 			return;
 		}
 		const send = () => {
-			finished = true;
 			parking.unpark(requestId);
 			pendingTimers.delete(cancelTimer);
-			record.status = answer.status;
-			const body = answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-			const headers = { ...(body !== "" ? { "content-type": "application/json" } : {}), ...lowercaseKeys(answer.headers) };
-			res.writeHead(answer.status, headers);
+			record.status = Number(answer.status);
+			const body =
+				answer.body === undefined ? "" : typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+			const headers = {
+				...(body !== "" ? { "content-type": "application/json" } : {}),
+				...lowercaseKeys(answer.headers),
+			};
+			res.writeHead(record.status, headers);
 			res.end(body);
 		};
 		const delay = Number(answer.delaySeconds ?? 0);
@@ -161,7 +180,7 @@ async function startFakeServer(id, clock, parking) {
 			const at = receivedAt + delay;
 			cancelTimer = clock.schedule(at, send);
 			pendingTimers.add(cancelTimer);
-			parking.park(requestId, at);
+			parking.park(requestId, at, abandon);
 		} else {
 			send();
 		}
@@ -191,7 +210,7 @@ async function startFakeServer(id, clock, parking) {
 		}
 		const record = {
 			seq: ++seq,
-			route: routeOf(req.method, parsedUrl.pathname),
+			route: routeOf(parsedUrl.pathname),
 			method: req.method,
 			path: parsedUrl.pathname,
 			query,
@@ -231,9 +250,7 @@ async function startFakeServer(id, clock, parking) {
 		}
 		switch (record.route) {
 			case "batch":
-				return record.json && typeof record.json === "object"
-					? { status: 200, body: { status: 1 } }
-					: badRequest();
+				return record.json && typeof record.json === "object" ? { status: 200, body: { status: 1 } } : badRequest();
 			case "flags":
 				return record.json && typeof record.json === "object"
 					? { status: 200, body: flagsResponse(flagsConfig, record.json, record.seq) }
@@ -261,7 +278,12 @@ async function startFakeServer(id, clock, parking) {
 		id,
 		url,
 		port: server.address().port,
-		requests: (route) => (route ? records.filter((r) => r.route === route) : [...records]),
+		/**
+		 * afterSeq, limit: only the first `limit` requests that arrived after request `afterSeq`. Long
+		 * runs read their records in slices: luau-web fails on host answers over 512 KiB.
+		 */
+		requests: (route, afterSeq = 0, limit = Infinity) =>
+			records.filter((r) => (!route || r.route === route) && r.seq > afterSeq).slice(0, limit),
 		clear() {
 			records = [];
 		},
@@ -316,7 +338,7 @@ async function startFakeServer(id, clock, parking) {
 	return fake;
 }
 
-function routeOf(method, path) {
+function routeOf(path) {
 	if (path === "/batch" || path === "/batch/") return "batch";
 	if (path === "/flags/definitions" || path === "/flags/definitions/") return "definitions";
 	if (path === "/flags" || path === "/flags/") return "flags";
@@ -328,7 +350,8 @@ function routeOf(method, path) {
 function mergeAnswer(base, override) {
 	const merged = { ...base, ...override };
 	if (override.status !== undefined && override.status !== base.status && override.body === undefined) {
-		merged.body = override.status >= 400 ? { type: "fake", code: String(override.status), detail: "scripted" } : undefined;
+		merged.body =
+			override.status >= 400 ? { type: "fake", code: String(override.status), detail: "scripted" } : undefined;
 	}
 	return merged;
 }
@@ -342,14 +365,15 @@ function badRequest() {
 function flagsResponse(config, request, seq) {
 	const overrides = asObject(config.byDistinctId[request.distinct_id]);
 	const specs = { ...config.flags, ...overrides };
-	const wanted = Array.isArray(request.flag_keys_to_evaluate) && request.flag_keys_to_evaluate.length > 0
-		? new Set(request.flag_keys_to_evaluate)
-		: null;
+	const wanted =
+		Array.isArray(request.flag_keys_to_evaluate) && request.flag_keys_to_evaluate.length > 0
+			? new Set(request.flag_keys_to_evaluate)
+			: null;
 	const entries = config.quotaLimited
 		? []
 		: Object.entries(specs)
-				.filter(([key]) => !wanted || wanted.has(key))
-				.map(([key, spec], index) => [key, normalizeFlag(spec, index)]);
+				.map(([key, spec], index) => [key, normalizeFlag(spec, index)])
+				.filter(([key]) => !wanted || wanted.has(key));
 	const extra = config.quotaLimited ? { quotaLimited: ["feature_flags"] } : {};
 	const errorsWhileComputingFlags = Boolean(config.errorsWhileComputingFlags);
 
@@ -375,7 +399,8 @@ function flagsResponse(config, request, seq) {
 // A flag spec is {enabled, variant?, payload?, id?, version?, reason?}; `true`, `false` or a
 // variant string are accepted as shorthands.
 function normalizeFlag(spec, index) {
-	if (typeof spec !== "object" || spec === null) spec = typeof spec === "string" ? { enabled: true, variant: spec } : { enabled: Boolean(spec) };
+	if (typeof spec !== "object" || spec === null)
+		spec = typeof spec === "string" ? { enabled: true, variant: spec } : { enabled: Boolean(spec) };
 	const enabled = Boolean(spec.enabled);
 	return {
 		enabled,
@@ -383,9 +408,11 @@ function normalizeFlag(spec, index) {
 		payload: spec.payload,
 		id: spec.id ?? index + 1,
 		version: spec.version ?? 1,
-		reason: spec.reason ?? (enabled
-			? { code: "condition_match", condition_index: 0, description: "Condition set 1 matched" }
-			: { code: "no_condition_match", condition_index: null, description: "No matching condition set" }),
+		reason:
+			spec.reason ??
+			(enabled
+				? { code: "condition_match", condition_index: 0, description: "Condition set 1 matched" }
+				: { code: "no_condition_match", condition_index: null, description: "No matching condition set" }),
 	};
 }
 

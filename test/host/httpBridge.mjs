@@ -4,6 +4,7 @@
 // (virtual time, then cancel); the wall-clock watchdog here only stops a hung test.
 
 import http from "node:http";
+import https from "node:https";
 import zlib from "node:zlib";
 import { REQUEST_ID_HEADER } from "./fakePostHog.mjs";
 
@@ -21,11 +22,18 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 let nextRequestId = 1;
 
 /**
+ * `allowRemote` lets requests leave the machine (http and https): `true` to any host, or a list of
+ * host names. Only `npm run demo` (true, to a real PostHog) and the compliance adapter (its
+ * `--allow-host` list, for a harness mock server in another container) set it; tests never do.
+ * `observe` (optional) sees each request start ({ id, method, url, body }) and settle ({ id, status }
+ * or { id, error }).
  * @param {{ clock?: { now(): number }, fakes?: { parkedUntil(id: number): number | undefined,
- *   onPark(listener: () => void): () => void } }} options
+ *   onPark(listener: () => void): () => void, abandon?(id: number): void },
+ *   allowRemote?: boolean | string[], observe?: (event: object) => void }} options
  */
-export function createHttpBridge({ clock, fakes } = {}) {
+export function createHttpBridge({ clock, fakes, allowRemote = false, observe } = {}) {
 	const agent = new http.Agent({ keepAlive: true });
+	const secureAgent = new https.Agent({ keepAlive: true });
 	const inFlight = new Map(); // id -> { req, watchdog }
 	let settled = []; // results not yet returned by poll()
 	const waiters = new Set();
@@ -44,6 +52,7 @@ export function createHttpBridge({ clock, fakes } = {}) {
 		inFlight.delete(id);
 		clearTimeout(entry.watchdog);
 		settled.push({ id, ...result });
+		observe?.(result.ok ? { id, status: result.status } : { id, error: result.error });
 		wake();
 	}
 
@@ -65,7 +74,7 @@ export function createHttpBridge({ clock, fakes } = {}) {
 	function start(method, url, headersJson, body, gzip, timeoutSeconds) {
 		const id = nextRequestId++;
 		inFlight.set(id, { req: undefined, watchdog: undefined });
-		const target = parseTarget(url);
+		const target = parseTarget(url, allowRemote);
 		if (target.error) {
 			fail(id, target.error, `refused ${url}`);
 			return id;
@@ -74,15 +83,19 @@ export function createHttpBridge({ clock, fakes } = {}) {
 		let req;
 		try {
 			const headers = { ...ROBLOX_DEFAULT_HEADERS };
-			for (const [name, value] of Object.entries(parseHeaders(headersJson))) headers[name.toLowerCase()] = String(value);
+			for (const [name, value] of Object.entries(parseHeaders(headersJson)))
+				headers[name.toLowerCase()] = String(value);
 			let payload = body === undefined || body === null ? undefined : Buffer.from(String(body), "utf8");
 			if (payload !== undefined && gzip) {
 				payload = zlib.gzipSync(payload);
 				headers["content-encoding"] ??= "gzip";
 			}
 			if (payload !== undefined) headers["content-length"] = String(payload.length);
-			headers[REQUEST_ID_HEADER] = String(id);
-			req = http.request({ agent, method, hostname: target.hostname, port: target.port, path: target.path, headers });
+			if (target.loopback) headers[REQUEST_ID_HEADER] = String(id);
+			const { hostname, port, path } = target;
+			const options = { method, hostname, port, path, headers };
+			req = target.secure ? https.request({ ...options, agent: secureAgent }) : http.request({ ...options, agent });
+			observe?.({ id, method, url, body });
 			req.end(payload);
 		} catch (err) {
 			// Bad headers JSON, invalid method or header value: refused before any I/O.
@@ -117,6 +130,7 @@ export function createHttpBridge({ clock, fakes } = {}) {
 			inFlight.delete(id);
 			clearTimeout(entry.watchdog);
 			entry.req?.destroy();
+			fakes?.abandon?.(id);
 		}
 		settled = settled.filter((result) => result.id !== id);
 	}
@@ -163,10 +177,13 @@ export function createHttpBridge({ clock, fakes } = {}) {
 					clearTimeout(timer);
 					resolve(true);
 				};
-				const timer = setTimeout(() => {
-					waiters.delete(onWake);
-					resolve(false);
-				}, Math.max(0, Number(maxMs) || 0));
+				const timer = setTimeout(
+					() => {
+						waiters.delete(onWake);
+						resolve(false);
+					},
+					Math.max(0, Number(maxMs) || 0),
+				);
 				waiters.add(onWake);
 			});
 		},
@@ -177,14 +194,15 @@ export function createHttpBridge({ clock, fakes } = {}) {
 			settled = [];
 			stopListening?.();
 			agent.destroy();
+			secureAgent.destroy();
 			wake();
 		},
 	};
 }
 
 // Loopback only: the tests must never reach the network. Anything else fails the way an
-// unresolvable host does on Roblox.
-function parseTarget(url) {
+// unresolvable host does on Roblox, unless allowRemote allows it (the demo; the adapter's --allow-host).
+function parseTarget(url, allowRemote) {
 	let parsed;
 	try {
 		parsed = new URL(String(url));
@@ -194,12 +212,18 @@ function parseTarget(url) {
 	if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return { error: "HttpError: InvalidUrl" };
 	const host = parsed.hostname;
 	const loopback = host === "localhost" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
-	if (!loopback) return { error: "HttpError: DnsResolve" };
+	const remoteAllowed = Array.isArray(allowRemote)
+		? allowRemote.some((allowed) => String(allowed).toLowerCase() === host.toLowerCase())
+		: allowRemote === true;
+	if (!loopback && !remoteAllowed) return { error: "HttpError: DnsResolve" };
+	const secure = parsed.protocol === "https:";
 	// Fake servers speak plain HTTP only.
-	if (parsed.protocol === "https:") return { error: "HttpError: SslConnectFail" };
+	if (secure && loopback) return { error: "HttpError: SslConnectFail" };
 	return {
+		loopback,
+		secure,
 		hostname: host.replace(/^\[|\]$/g, ""),
-		port: parsed.port || 80,
+		port: parsed.port || (secure ? 443 : 80),
 		path: parsed.pathname + parsed.search,
 	};
 }

@@ -52,13 +52,17 @@ export function createVirtualClock(startSeconds = 0) {
 	return {
 		now,
 
-		/** Called by the emulator when the world's time moves; never moves time backwards. */
+		/**
+		 * Called by the emulator when a world's time moves and when a world starts a request. Each
+		 * world starts at 0, so time moves back when a newer world takes over; within one world it
+		 * only moves forward. Timers not yet due stay pending.
+		 */
 		set(t) {
 			if (realtime) {
-				anchorSeconds = Math.max(t, now());
+				anchorSeconds = t;
 				anchorMs = performance.now();
 			} else {
-				virtualSeconds = Math.max(virtualSeconds, t);
+				virtualSeconds = t;
 			}
 			releaseDue(now());
 		},

@@ -17,7 +17,21 @@ async function optionalImport(relative) {
 	return import(file);
 }
 
-export async function createLuauVm({ echo = true, echoWorldOutput = false } = {}) {
+// luau-web's wasm prints internal diagnostics ("1: (null), tag: 129", without newlines) that reach
+// stdout through console.log, glued in front of the next printed line; a long run accumulates
+// megabytes of them. Nothing depends on them, so the runner strips them from stdout.
+const LUAU_WEB_NOISE = /\d*: \(null\), tag: \d*/g;
+const writeStdout = process.stdout.write.bind(process.stdout);
+process.stdout.write = (chunk, ...rest) => {
+	if (typeof chunk === "string" && chunk.includes("(null), tag: ")) {
+		chunk = chunk.replace(LUAU_WEB_NOISE, "");
+		if (chunk.trim() === "") return true;
+	}
+	return writeStdout(chunk, ...rest);
+};
+
+/** `allowRemote` and `observeHttp`: see createHttpBridge (only `npm run demo` and the compliance adapter use them). */
+export async function createLuauVm({ echo = true, echoWorldOutput = false, allowRemote = false, observeHttp } = {}) {
 	const state = await LuauState.createAsync({});
 	const output = [];
 	const write = (stream, text) => {
@@ -31,7 +45,7 @@ export async function createLuauVm({ echo = true, echoWorldOutput = false } = {}
 	const fakeModule = await optionalImport("../host/fakePostHog.mjs");
 	const clock = clockModule?.createVirtualClock();
 	const fakes = fakeModule?.createFakePostHogRegistry({ clock });
-	const bridge = bridgeModule?.createHttpBridge({ clock, fakes });
+	const bridge = bridgeModule?.createHttpBridge({ clock, fakes, allowRemote, observe: observeHttp });
 
 	const host = {
 		compile: (source, chunkName) => state.loadstring(source, chunkName, false),
@@ -49,7 +63,8 @@ export async function createLuauVm({ echo = true, echoWorldOutput = false } = {}
 		setVirtualNow: (seconds) => clock?.set(seconds),
 		// HTTP bridge: synchronous start/poll; waitIO is async and suspends the VM while Node does I/O.
 		httpAvailable: () => bridge !== undefined,
-		httpStart: (method, url, headersJson, body, gzip, timeoutSeconds) => bridge.start(method, url, headersJson, body ?? undefined, gzip, timeoutSeconds),
+		httpStart: (method, url, headersJson, body, gzip, timeoutSeconds) =>
+			bridge.start(method, url, headersJson, body ?? undefined, gzip, timeoutSeconds),
 		httpPoll: () => bridge.poll(),
 		httpCancel: (id) => bridge.cancel(id),
 		httpStatus: () => bridge.status(),
@@ -66,7 +81,7 @@ export async function createLuauVm({ echo = true, echoWorldOutput = false } = {}
 }
 
 export async function mountTree(Env, node, parentPath) {
-	await Env.mount(parentPath, node.name, node.className, node.source ?? null, node.value ?? null);
+	await Env.mount(parentPath, node.name, node.className, node.source, node.value);
 	const here = parentPath ? `${parentPath}/${node.name}` : node.name;
 	for (const child of node.children) await mountTree(Env, child, here);
 }

@@ -15,7 +15,14 @@ const SCRIPT_SUFFIXES = [
 	[".lua", "ModuleScript"],
 	[".txt", "StringValue"],
 ];
-const INIT_NAMES = ["init.luau", "init.lua", "init.server.luau", "init.server.lua", "init.client.luau", "init.client.lua"];
+const INIT_NAMES = [
+	"init.luau",
+	"init.lua",
+	"init.server.luau",
+	"init.server.lua",
+	"init.client.luau",
+	"init.client.lua",
+];
 
 function classify(fileName) {
 	for (const [suffix, className] of SCRIPT_SUFFIXES) {
@@ -65,7 +72,10 @@ function pathNode(target, name, ignored, allowNestedProject) {
 }
 
 function globToRegExp(glob) {
-	const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\//g, "(.*/)?").replace(/\*/g, "[^/]*");
+	const escaped = glob
+		.replace(/[.+^${}()|[\]\\]/g, "\\$&")
+		.replace(/\*\*\//g, "(.*/)?")
+		.replace(/\*/g, "[^/]*");
 	return new RegExp(`^${escaped}$`);
 }
 
@@ -82,7 +92,12 @@ export function fromProject(projectFile, options = {}) {
 			const target = path.join(base, desc.$path);
 			if (/\.rbxmx?$/.test(target)) node = skipModels(target, name) ?? { name, className: "Folder", children: [] };
 			else if (!fs.existsSync(target)) throw new Error(`${projectFile}: $path ${desc.$path} does not exist`);
-			else node = pathNode(target, name, ignored, path.resolve(target) !== base) ?? { name, className: "Folder", children: [] };
+			else
+				node = pathNode(target, name, ignored, path.resolve(target) !== base) ?? {
+					name,
+					className: "Folder",
+					children: [],
+				};
 		} else {
 			node = { name, className: desc.$className ?? "Folder", children: [] };
 		}

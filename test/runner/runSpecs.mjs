@@ -5,7 +5,11 @@ import { fromProject, findNode } from "./rojoTree.mjs";
 
 const HARD_LIMIT_MS = Number(process.env.SPEC_TIMEOUT_MS || 15 * 60 * 1000);
 
-export async function runSpecs({ root, filters = [], project = "test.project.json" }) {
+/**
+ * `artifacts`: instance trees built outside the test place (consumer places, see consumers.mjs), mounted
+ * in the harness as ServerStorage.BuiltArtifacts.<name>.
+ */
+export async function runSpecs({ root, filters = [], project = "test.project.json", artifacts = [] }) {
 	const t0 = performance.now();
 	const vm = await createLuauVm({ echo: true, echoWorldOutput: process.env.ECHO_WORLD === "1" });
 	const tree = fromProject(path.join(root, project));
@@ -30,6 +34,10 @@ export async function runSpecs({ root, filters = [], project = "test.project.jso
 		source: `for key in pairs(_G) do if typeof(key) == "Instance" then _G[key] = nil end end return nil`,
 	});
 	for (const service of tree.children) await mountTree(vm.Env, service, "");
+	if (artifacts.length > 0) {
+		const builtArtifacts = { name: "BuiltArtifacts", className: "Folder", children: artifacts };
+		await mountTree(vm.Env, { name: "ServerStorage", className: "Folder", children: [builtArtifacts] }, "");
+	}
 	await vm.Env.installApi();
 	await vm.Env.runHarnessScript(
 		`

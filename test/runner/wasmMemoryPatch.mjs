@@ -32,7 +32,8 @@ export function patchMemorySection(bytes, pages = PAGES) {
 			const maxAt = pos;
 			if (flags & 1) [, pos] = readLeb(buf, pos);
 			const maxLen = pos - maxAt;
-			if (minLen !== 2 || (flags & 1 && maxLen !== 2)) throw new Error("luau-web memory section has an unexpected layout");
+			if (minLen !== 2 || (flags & 1 && maxLen !== 2))
+				throw new Error("luau-web memory section has an unexpected layout");
 			const encoded = [0x80 | (pages & 0x7f), (pages >> 7) & 0x7f];
 			buf.set(encoded, minAt);
 			if (flags & 1) buf.set(encoded, maxAt);
@@ -47,7 +48,10 @@ export const patchState = { patchedModules: 0 };
 const originalInstantiate = WebAssembly.instantiate;
 WebAssembly.instantiate = function (source, imports) {
 	if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) {
-		const view = source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+		const view =
+			source instanceof ArrayBuffer
+				? new Uint8Array(source)
+				: new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
 		const result = patchMemorySection(view);
 		if (result.patched) patchState.patchedModules++;
 		source = result.bytes;

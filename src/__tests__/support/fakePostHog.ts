@@ -146,9 +146,13 @@ export class FakePostHog {
 		return new FakePostHog(created.id, created.url);
 	}
 
-	/** Every recorded request in arrival order, or only one route's. */
-	requests(route?: RecordedRoute): RecordedRequest[] {
-		return call<RecordedRequest[]>("requests", { id: this.id, route });
+	/**
+	 * Every recorded request in arrival order, or only one route's. Long runs read their records in
+	 * slices (luau-web fails on host answers over 512 KiB): `afterSeq` skips requests up to that seq,
+	 * `limit` caps how many come back.
+	 */
+	requests(route?: RecordedRoute, afterSeq?: number, limit?: number): RecordedRequest[] {
+		return call<RecordedRequest[]>("requests", { id: this.id, route, afterSeq, limit });
 	}
 
 	/** Decoded /batch/ bodies, in arrival order (malformed ones skipped). */
@@ -165,6 +169,17 @@ export class FakePostHog {
 		const events = new Array<CapturedEvent>();
 		for (const body of this.batches()) {
 			for (const event of body.batch ?? []) events.push(event);
+		}
+		return events;
+	}
+
+	/** Events of the batches answered 2xx: what PostHog ingested (a retried event may appear twice). */
+	deliveredEvents(): CapturedEvent[] {
+		const events = new Array<CapturedEvent>();
+		for (const request of this.requests("batch")) {
+			const status = request.status;
+			if (!typeIs(status, "number") || status < 200 || status > 299 || request.json === undefined) continue;
+			for (const event of (request.json as BatchBody).batch ?? []) events.push(event);
 		}
 		return events;
 	}
