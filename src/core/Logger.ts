@@ -14,6 +14,11 @@ export const DEFAULT_THROTTLE_SECONDS = 60;
 
 type WritableLevel = Exclude<LogLevel, "none">;
 
+/** "[PostHog] <text> [ID]": the id at the end is what docs/troubleshooting.md is keyed by. */
+function formatLine(id: MessageId, args?: MessageArgs, suffix = ""): string {
+	return `${LOG_PREFIX}${formatMessage(id, args)}${suffix} [${id}]`;
+}
+
 interface ThrottleState {
 	lastWrittenAt: number;
 	suppressed: number;
@@ -39,7 +44,7 @@ export class Logger {
 
 	log(level: WritableLevel, id: MessageId, args?: MessageArgs) {
 		if (!this.isEnabled(level)) return;
-		this.output.write(level, LOG_PREFIX + formatMessage(id, args));
+		this.output.write(level, formatLine(id, args));
 	}
 
 	debug(id: MessageId, args?: MessageArgs) {
@@ -88,10 +93,11 @@ export class Logger {
 			state.suppressed += 1;
 			return;
 		}
-		let line = LOG_PREFIX + formatMessage(id, args);
-		if (state !== undefined && state.suppressed > 0) {
-			line += " " + formatMessage("LOG_SUPPRESSED", { count: state.suppressed });
-		}
+		const suppressed =
+			state !== undefined && state.suppressed > 0
+				? " " + formatMessage("LOG_SUPPRESSED", { count: state.suppressed })
+				: "";
+		const line = formatLine(id, args, suppressed);
 		this.throttles.set(key, { lastWrittenAt: now, suppressed: 0 });
 		this.output.write(level, line);
 	}

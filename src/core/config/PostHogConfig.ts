@@ -34,7 +34,11 @@ export interface PostHogOptions {
 	maxQueueSize?: number;
 	/** Most events per HTTP request; an integer >= 1. @default 50 */
 	maxBatchSize?: number;
-	/** Retries of a failed batch (network error, 5xx, 408, 429) before it is dropped; an integer 0–10. @default 3 */
+	/**
+	 * Retries of a failed batch (network error, 5xx, 408, 429) in a row; an integer 0–10. After the
+	 * last one the events stay queued and sending pauses for a minute, then starts again: events are
+	 * dropped only when the queue is full (maxQueueSize), oldest first. @default 3
+	 */
 	maxRetries?: number;
 	/** Gzip request bodies. @default true */
 	enableCompression?: boolean;
@@ -51,8 +55,31 @@ export interface PostHogOptions {
 	preloadFeatureFlags?: boolean;
 	/** Emit `$feature_flag_called` when a flag is read. @default true */
 	sendFeatureFlagEvents?: boolean;
-	/** Send the SDK's default person properties with flag requests. @default true */
+	/**
+	 * Send the player's standard properties with flag requests and local evaluation, under your own
+	 * overrides: `distinct_id`, `country_code` and `$geoip_country_code` (the player's country from
+	 * LocalizationService; PostHog's GeoIP is off for Roblox servers), `account_age_days`,
+	 * `membership_type`, and `$os` / `$device_type` once the client relay reported them.
+	 * @default true
+	 */
 	sendDefaultPersonPropertiesForFlags?: boolean;
+	/**
+	 * A feature flags secure key ("phs_...") or a personal API key ("phx_...") of this project. With
+	 * it the server downloads the flag definitions and evaluates flags itself, so most flag reads and
+	 * player joins need no /flags request (flags it cannot decide still go to PostHog).
+	 *
+	 * A SECRET: pass it only from a server Script (ServerScriptService), never from a ModuleScript in
+	 * ReplicatedStorage, ReplicatedFirst, Workspace or any other replicated container, where every
+	 * client could read it. It must be a plain string: a Roblox Secret (HttpService:GetSecret) cannot
+	 * be passed yet. @default nil (flags are evaluated by PostHog)
+	 */
+	featureFlagsSecureKey?: string;
+	/**
+	 * How often the flag definitions are checked for changes (with featureFlagsSecureKey), in
+	 * seconds; >= 10. Unchanged definitions cost a small 304 answer, but PostHog bills every check
+	 * like 10 flag requests, for every game server. @default 30
+	 */
+	featureFlagsPollIntervalSeconds?: number;
 
 	/** Capture player_joined/left/idle and server_started/shutdown. @default true */
 	captureLifecycleEvents?: boolean;
@@ -94,6 +121,8 @@ export interface PostHogConfig {
 	preloadFeatureFlags: boolean;
 	sendFeatureFlagEvents: boolean;
 	sendDefaultPersonPropertiesForFlags: boolean;
+	featureFlagsSecureKey: string | undefined;
+	featureFlagsPollIntervalSeconds: number;
 	captureLifecycleEvents: boolean;
 	captureErrors: boolean;
 	errorDebounceSeconds: number;
@@ -107,8 +136,8 @@ export interface PostHogConfig {
 
 export const DEFAULT_HOST = "https://us.i.posthog.com";
 
-/** The defaults documented on PostHogOptions (apiKey has none; beforeSend defaults to nil). */
-export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend">> = {
+/** The defaults documented on PostHogOptions (apiKey has none; beforeSend and featureFlagsSecureKey default to nil). */
+export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend" | "featureFlagsSecureKey">> = {
 	host: DEFAULT_HOST,
 	flushAt: 20,
 	flushIntervalSeconds: 30,
@@ -120,6 +149,7 @@ export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSen
 	preloadFeatureFlags: true,
 	sendFeatureFlagEvents: true,
 	sendDefaultPersonPropertiesForFlags: true,
+	featureFlagsPollIntervalSeconds: 30,
 	captureLifecycleEvents: true,
 	captureErrors: true,
 	errorDebounceSeconds: 1,

@@ -15,7 +15,9 @@ type OptionRule =
 	| { kind: "string" }
 	| { kind: "oneOf"; values: ReadonlyArray<string> }
 	| { kind: "function" }
-	| { kind: "host" };
+	| { kind: "host" }
+	/** A secret key: only these prefixes; errors never show more of it than its first 4 characters. */
+	| { kind: "secretKey"; prefixes: ReadonlyArray<string> };
 
 type OptionName = keyof PostHogConfig;
 
@@ -28,6 +30,8 @@ const RULES: { readonly [K in Exclude<OptionName, "apiKey">]: OptionRule } = {
 	enableClientRelay: { kind: "boolean" },
 	enableCompression: { kind: "boolean" },
 	errorDebounceSeconds: { kind: "number", min: 0 },
+	featureFlagsPollIntervalSeconds: { kind: "number", min: 10 },
+	featureFlagsSecureKey: { kind: "secretKey", prefixes: ["phs_", "phx_"] },
 	flushAt: { kind: "integer", min: 1 },
 	flushIntervalSeconds: { kind: "number", min: 1 },
 	host: { kind: "host" },
@@ -51,9 +55,11 @@ const ALIASES: ReadonlyMap<string, OptionName> = new Map<string, OptionName>([
 ]);
 
 const PERSONAL_API_KEY_PREFIX = "phx_";
+const FEATURE_FLAGS_SECURE_KEY_PREFIX = "phs_";
 
-/** Validates `input` (the table given to Init; nil means "no options") and returns the config. */
+/** Validates `input` (the table given to Init) and returns the config. */
 export function resolveConfig(input: unknown): ResolveConfigResult {
+	if (input === undefined) return fail("CONFIG_MISSING_API_KEY", {});
 	if (!typeIs(input, "table")) {
 		return fail("CONFIG_NOT_A_TABLE", { got: describeValue(input) });
 	}
@@ -96,7 +102,7 @@ function invalid(option: string, expected: string, value: unknown) {
 }
 
 function isKnownName(name: string): boolean {
-	return name === "apiKey" || name in RULES || ALIASES.has(name);
+	return name === "apiKey" || (RULES as unknown as Record<string, unknown>)[name] !== undefined || ALIASES.has(name);
 }
 
 /** Reports the alphabetically first unknown key, suggesting the option it most likely meant. */
@@ -117,7 +123,7 @@ function findUnknownOption(options: Record<string, unknown>): string | undefined
 /** The known name equal to `name` ignoring case and underscores ("flush_at" -> "flushAt"). */
 function suggestOption(name: string): string | undefined {
 	const [wanted] = name.lower().gsub("_", "");
-	const candidates = new Array<string>("apiKey");
+	const candidates: Array<string> = ["apiKey"];
 	for (const [known] of pairs(RULES)) candidates.push(known);
 	for (const [alias] of ALIASES) candidates.push(alias);
 	for (const candidate of candidates) {
@@ -147,11 +153,13 @@ function readOption(
 function resolveApiKey(option: string, value: unknown): Checked {
 	if (value === undefined) return fail("CONFIG_MISSING_API_KEY", {});
 	if (!typeIs(value, "string")) return invalid(option, "a non-empty string", value);
-	const [trimmed] = value.match("^%s*(.-)%s*$");
-	const key = trimmed as string;
+	const key = trim(value);
 	if (key === "") return invalid(option, "a non-empty string", value);
 	if (key.sub(1, PERSONAL_API_KEY_PREFIX.size()) === PERSONAL_API_KEY_PREFIX) {
 		return fail("CONFIG_PERSONAL_API_KEY", { option });
+	}
+	if (key.sub(1, FEATURE_FLAGS_SECURE_KEY_PREFIX.size()) === FEATURE_FLAGS_SECURE_KEY_PREFIX) {
+		return fail("CONFIG_SECURE_KEY_AS_API_KEY", { option });
 	}
 	return { ok: true, value: key };
 }
@@ -188,7 +196,21 @@ function checkRule(rule: OptionRule, option: string, value: unknown): Checked {
 			const host = normalizeHost(value);
 			return host === undefined ? invalid(option, expected, value) : { ok: true, value: host };
 		}
+		case "secretKey": {
+			const expected = rule.prefixes.map((prefix) => `a key starting with "${prefix}"`).join(" or ");
+			if (!typeIs(value, "string")) return invalid(option, expected, value);
+			const key = trim(value);
+			if (rule.prefixes.some((prefix) => key.size() > prefix.size() && key.sub(1, prefix.size()) === prefix)) {
+				return { ok: true, value: key };
+			}
+			const got = key === "" ? "an empty string" : `a string starting with "${key.sub(1, 4)}"`;
+			return fail("CONFIG_INVALID_OPTION", { option, expected, got });
+		}
 	}
+}
+
+function trim(text: string): string {
+	return text.match("^%s*(.-)%s*$")[0] as string;
 }
 
 function describeRange(what: string, min: number, max: number | undefined): string {
