@@ -1,0 +1,155 @@
+// The delivery benchmark's Luau half (bench/delivery.bench.mjs runs it in the harness): what sending
+// costs the server per event (real time around PostHog:Flush until the queue is empty, with the
+// transport answering at once, so only the SDK's own work is timed: taking batches, assembling
+// bodies from the events encoded at capture, settling them by uuid), and what 1,000 queued events
+// hold in memory (the live heap from gcinfo before and after capturing them, and the encoded bytes
+// the queue keeps).
+// Not a spec.
+
+import { HttpService } from "@rbxts/services";
+import { HttpRequest, HttpResult } from "../../core/platform";
+import { createWorld, World } from "../support/emulator";
+import { FakePostHog } from "../support/fakePostHog";
+import { runtimeOf } from "../support/sdkInternals";
+import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
+
+const ROUNDS = 15;
+const EVENTS_PER_ROUND = 1000;
+
+function median(values: ReadonlyArray<number>): number {
+	const sorted = [...values];
+	sorted.sort((a, b) => a < b);
+	return sorted[math.floor(sorted.size() / 2)];
+}
+
+/** A realistic gameplay event's properties (10, as in the capture benchmark). */
+function properties(index: number): Record<string, unknown> {
+	return {
+		level: 1 + (index % 60),
+		mode: index % 2 === 0 ? "survival" : "team_deathmatch",
+		map: "Desert Outpost",
+		difficulty: index % 3 === 0 ? "hard" : "normal",
+		duration_seconds: (index % 6000) / 10,
+		score: (index * 7919) % 100_000,
+		coins_earned: index % 500,
+		used_powerup: index % 4 === 0,
+		team: index % 2 === 0 ? "red" : "blue",
+		checkpoint: `cp_${index % 20}`,
+	};
+}
+
+function withServer<T>(body: (world: World, PostHog: PostHogApi) => T): T {
+	const world = createWorld();
+	const fake = FakePostHog.create();
+	try {
+		const { PostHog } = startSdkServer(world);
+		PostHog.Init(
+			testOptions(fake, {
+				captureLifecycleEvents: false,
+				captureErrors: false,
+				preloadFeatureFlags: false,
+				enableClientRelay: false,
+				flushAt: 1_000_000,
+				flushIntervalSeconds: 3600,
+				maxQueueSize: 1_000_000,
+				maxRequestsPerMinute: 500,
+			}),
+		);
+		return body(world, PostHog);
+	} finally {
+		world.destroy();
+		fake.close();
+	}
+}
+
+function captureRound(PostHog: PostHogApi, round: number) {
+	for (let i = 0; i < EVENTS_PER_ROUND; i++) {
+		const index = round * EVENTS_PER_ROUND + i;
+		PostHog.Capture(1_000_000 + (index % 12), "level_completed", properties(index));
+	}
+}
+
+/** Median real microseconds per event from PostHog:Flush until the queue is empty (batches of 50). */
+function flushCost(): number {
+	return withServer((world, PostHog) => {
+		const runtime = runtimeOf(PostHog);
+		const platform = runtime.platform;
+		const ok: HttpResult = { kind: "response", status: 200, headers: {}, body: '{"status":1}' };
+		// The transport answers at once: RequestAsync and gzip are native on Roblox and emulated
+		// here, so timing them would measure the emulator.
+		platform.http = {
+			request(_request: HttpRequest) {
+				return ok;
+			},
+		};
+		const samples = new Array<number>();
+		for (let round = 0; round <= ROUNDS; round++) {
+			captureRound(PostHog, round);
+			const started = os.clock();
+			PostHog.Flush();
+			while (runtime.queue.size() > 0) world.runFor(0.01);
+			const seconds = os.clock() - started;
+			if (round > 0) samples.push((seconds / EVENTS_PER_ROUND) * 1e6);
+		}
+		assert(runtime.queue.getStats().sent === (ROUNDS + 1) * EVENTS_PER_ROUND, "the flush benchmark lost events");
+		return median(samples);
+	});
+}
+
+interface MemoryResult {
+	/** Median growth of the live Luau heap (KB) holding 1,000 more queued events. */
+	gcinfoKilobytes: number;
+	/** Encoded JSON the queue keeps for them (KB). */
+	encodedKilobytes: number;
+}
+
+/** Garbage allocated per live-heap reading, in bytes: enough for the collector to finish its cycles. */
+const CHURN_BYTES = 64 * 1024 * 1024;
+const CHURN_CHUNK = 64 * 1024;
+
+/**
+ * The live Luau heap in KB, estimated without collectgarbage("collect") (neither Roblox nor the
+ * emulator offers it): the lowest gcinfo() seen while allocating garbage, which the incremental
+ * collector reaches right after it sweeps.
+ */
+function liveKilobytes(): number {
+	let lowest = gcinfo();
+	for (let allocated = 0; allocated < CHURN_BYTES; allocated += CHURN_CHUNK) {
+		const garbage = string.rep("x", CHURN_CHUNK - 1) + tostring(allocated);
+		lowest = math.min(lowest, gcinfo() - garbage.size() / 1024);
+	}
+	return lowest;
+}
+
+/** Luau heap retained by 1,000 queued events (gcinfo delta of live-heap estimates). */
+function memoryCost(): MemoryResult {
+	return withServer((world, PostHog) => {
+		const runtime = runtimeOf(PostHog);
+		const gcSamples = new Array<number>();
+		const byteSamples = new Array<number>();
+		for (let round = 0; round <= ROUNDS; round++) {
+			const before = liveKilobytes();
+			const bytesBefore = runtime.queue.getStats().pendingBytes;
+			captureRound(PostHog, round);
+			const after = liveKilobytes();
+			if (round > 0) {
+				gcSamples.push(after - before);
+				byteSamples.push((runtime.queue.getStats().pendingBytes - bytesBefore) / 1024);
+			}
+			PostHog.Flush();
+			world.runUntil(() => runtime.queue.size() === 0, 60, 0.1);
+		}
+		return { gcinfoKilobytes: median(gcSamples), encodedKilobytes: median(byteSamples) };
+	});
+}
+
+export const DELIVERY_BENCH_PARTS = ["flush", "memory"];
+
+/** Runs one part of the benchmark (see DELIVERY_BENCH_PARTS); returns its result as JSON. */
+export function runDeliveryBench(part: string): string {
+	let result: unknown;
+	if (part === "flush") result = flushCost();
+	else if (part === "memory") result = memoryCost();
+	else error(`unknown benchmark part "${part}"`);
+	return HttpService.JSONEncode({ part, rounds: ROUNDS, eventsPerRound: EVENTS_PER_ROUND, result });
+}
