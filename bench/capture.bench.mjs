@@ -7,14 +7,8 @@
 // The Luau half is src/__tests__/bench/captureBench.ts. Each part runs in a fresh VM: parts stay
 // independent, and one long-lived VM building dozens of worlds occasionally trips luau-web
 // ("'setfenv' cannot change environment of given object" while requiring the SDK).
-import { execFileSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createLuauVm, mountTree } from "../test/runner/luauVm.mjs";
-import { fromProject } from "../test/runner/rojoTree.mjs";
+import { buildTestPlace, runBenchParts, writeJsonIfAsked } from "./benchHarness.mjs";
 
-const root = fileURLToPath(new URL("../", import.meta.url));
-const PART_LIMIT_MS = 5 * 60 * 1000;
 const PARTS = [
 	"capture",
 	"captureWithoutJson",
@@ -28,61 +22,12 @@ const PARTS = [
 	"requests:200",
 ];
 
-if (!process.argv.includes("--no-build")) {
-	execFileSync("npx", ["rbxtsc", "-p", "tsconfig.test.json", "--rojo", "test.project.json", "--type", "game"], {
-		cwd: root,
-		stdio: "inherit",
-	});
-}
+buildTestPlace();
 
-/** Runs one part of src/__tests__/bench/captureBench.ts in a fresh VM; returns its decoded result. */
-async function runPart(part) {
-	const vm = await createLuauVm({ echo: false });
-	const tree = fromProject(path.join(root, "test.project.json"));
-	for (const service of tree.children) await mountTree(vm.Env, service, "");
-	await vm.Env.installApi();
-	await vm.Env.runHarnessScript(
-		`
-local ReplicatedStorage = game:GetService("ReplicatedStorage")
-local ok, result = pcall(function()
-	return require(ReplicatedStorage.PostHog.__tests__.bench.captureBench).runCaptureBench(${JSON.stringify(part)})
-end)
-_G.ok = ok
-_G.result = tostring(result)
-_G.done = true
-`,
-		"CaptureBench",
-	);
-	const global = async (name) => (await vm.Env.harnessGlobal(name))[0] ?? undefined;
-	const deadline = performance.now() + PART_LIMIT_MS;
-	while ((await global("done")) === undefined) {
-		if (performance.now() > deadline) {
-			await vm.close();
-			throw new Error(`the capture benchmark's part "${part}" exceeded ${PART_LIMIT_MS} ms`);
-		}
-		await vm.Env.stepHarness();
-		await new Promise((resolve) => setImmediate(resolve));
-	}
-	const ok = (await global("ok")) === "true" || (await global("ok")) === true;
-	const text = await global("result");
-	await vm.close();
-	if (!ok) throw new Error(`the capture benchmark's part "${part}" failed: ${text}`);
-	return JSON.parse(text);
-}
-
-const results = {};
-let meta;
-for (const part of PARTS) {
-	meta = await runPart(part);
-	results[part] = meta.result;
-}
+const { meta, results } = await runBenchParts("the capture benchmark", "captureBench", "runCaptureBench", PARTS);
 
 // `--json file` (bench/run.mjs's table): write the results there instead of printing them.
-const jsonAt = process.argv.indexOf("--json");
-if (jsonAt > 0) {
-	(await import("node:fs")).writeFileSync(process.argv[jsonAt + 1], JSON.stringify({ meta, results }));
-	process.exit(0);
-}
+if (writeJsonIfAsked({ meta, results })) process.exit(0);
 
 const us = (value) => `${value.toFixed(1).padStart(6)} µs`;
 console.log(`Server capture benchmark (luau-web; median of ${meta.rounds} rounds of ${meta.callsPerRound} calls)`);
