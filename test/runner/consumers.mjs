@@ -145,34 +145,6 @@ async function prepareWallyPlace({ root, work }) {
 	};
 }
 
-// Optional parts of the roblox-ts consumer, compiled in once the package's typings declare them:
-// `typings` are the package's out/index.d.ts (the entry) and out/server/**/*.d.ts (the server API).
-const RBXTS_OPTIONAL = [
-	{
-		file: "relay.client.ts",
-		into: "src/client",
-		feature: "client relay",
-		declared: /^\s*(readonly\s+)?PostHogClient\b/m,
-	},
-	{ file: "flags.server.ts", into: "src/server", feature: "feature flags", declared: /^\s*GetFeatureFlag\s*[(<]/m },
-	{
-		file: "exceptions.server.ts",
-		into: "src/server",
-		feature: "CaptureException",
-		declared: /^\s*CaptureException\s*[(<]/m,
-	},
-];
-
-function typingsText(packageOut) {
-	const server = path.join(packageOut, "server");
-	const files = fs.existsSync(server)
-		? fs.readdirSync(server, { recursive: true }).map((file) => path.join(server, file))
-		: [];
-	return [path.join(packageOut, "index.d.ts"), ...files.filter((file) => file.endsWith(".d.ts"))]
-		.map((file) => fs.readFileSync(file, "utf8"))
-		.join("\n");
-}
-
 async function prepareRbxtsPlace({ root, work }) {
 	const sdk = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
 	const tarball = path.join(root, "dist", `${sdk.name.replace("@", "").replace("/", "-")}-${sdk.version}.tgz`);
@@ -194,19 +166,12 @@ async function prepareRbxtsPlace({ root, work }) {
 	fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, "\t"));
 	await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], dir);
 
-	const typings = typingsText(path.join(dir, "node_modules", sdk.name, "out"));
-	const notYet = [];
-	for (const part of RBXTS_OPTIONAL) {
-		if (part.declared.test(typings))
-			fs.copyFileSync(path.join(dir, "optional", part.file), path.join(dir, part.into, part.file));
-		else notYet.push(part.feature);
-	}
 	await run(process.execPath, [path.join(root, "node_modules/roblox-ts/out/CLI/cli.js"), "-p", dir], dir);
 	const place = path.join(work, "RbxtsPlace.rbxlx");
 	await rojo(root, path.join(dir, "default.project.json"), place);
 	return {
 		node: placeNode("RbxtsPlace", readRobloxXmlFile(place)),
-		detail: `npm install ${path.basename(tarball)}, rbxtsc, Rojo${notYet.length ? `; not yet: ${notYet.join(", ")}` : ""}`,
+		detail: `npm install ${path.basename(tarball)}, rbxtsc, Rojo`,
 	};
 }
 

@@ -1,6 +1,5 @@
 // What every consumer place (model, Wally, roblox-ts) must get to PostHog: the calls of its server
-// Script and LocalScript (test/consumers/*), checked at the fake PostHog. Parts of the docs the SDK
-// does not have yet are detected on the built model and reported as "not yet" todo tests, not failed.
+// Script and LocalScript (test/consumers/*), checked at the fake PostHog.
 // (No print from specs: a harness print also flushes luau-web's internal C stdout debug lines.)
 
 import { expect } from "@rbxts/jest-globals";
@@ -15,46 +14,12 @@ export const PLAYER = { userId: 4242, name: "Builderman" };
 const PLAYER_ID = tostring(PLAYER.userId);
 export const FLAG_KEY = "consumer-flag";
 
-export interface SdkFeatures {
-	/** require() on a client gives the client relay (the server module exposes PostHogClient). */
-	relay: boolean;
-	flags: boolean;
-	exceptions: boolean;
-}
-
-let detected: SdkFeatures | undefined;
-
-/** What this build of the SDK has, read from the built model by a server Script, as Luau code sees it. */
-export function sdkFeatures(): SdkFeatures {
-	if (detected !== undefined) return detected;
-	const world = createWorld();
-	try {
-		const server = world.startServer();
-		const model = builtPlace("ModelPlace").FindFirstChild("ReplicatedStorage")!.FindFirstChild("PostHog")!;
-		world.copyInto(server, model, server.game.GetService("ReplicatedStorage"));
-		server.runSource(`
-			local PostHog = require(game:GetService("ReplicatedStorage").PostHog)
-			_G.features = {
-				relay = PostHog.PostHogClient ~= nil,
-				flags = PostHog.GetFeatureFlag ~= nil,
-				exceptions = PostHog.CaptureException ~= nil,
-			}
-		`);
-		world.runFor(0.1);
-		detected = server.G.features as SdkFeatures | undefined;
-		if (detected === undefined) throw `the built model did not load: ${server.errors.map((e) => e.message).join("; ")}`;
-	} finally {
-		world.destroy();
-	}
-	return detected;
-}
-
 function find(events: CapturedEvent[], name: string, distinctId?: string): CapturedEvent | undefined {
 	return events.find((e) => e.event === name && (distinctId === undefined || e.distinct_id === distinctId));
 }
 
 /** The events the consumer server Script sends, by name and distinct id. */
-function serverExpectations(features: SdkFeatures): Array<[string, string | undefined]> {
+function serverExpectations(): Array<[string, string | undefined]> {
 	const expected: Array<[string, string | undefined]> = [
 		["shop_restocked", undefined],
 		["game_joined", PLAYER_ID],
@@ -62,9 +27,9 @@ function serverExpectations(features: SdkFeatures): Array<[string, string | unde
 		["$groupidentify", PLAYER_ID],
 		["$screen", PLAYER_ID],
 		["level_completed", PLAYER_ID],
+		["flag_read", PLAYER_ID],
+		["$exception", PLAYER_ID],
 	];
-	if (features.flags) expected.push(["flag_read", PLAYER_ID]);
-	if (features.exceptions) expected.push(["$exception", PLAYER_ID]);
 	return expected;
 }
 
@@ -89,7 +54,6 @@ export function runConsumer(
 		alsoExpect?: string[];
 	} = {},
 ): ConsumerRun {
-	const features = sdkFeatures();
 	const world = createWorld();
 	const fake = FakePostHog.create();
 	fake.flags({ flags: { [FLAG_KEY]: "variant-b" } });
@@ -98,7 +62,7 @@ export function runConsumer(
 	});
 	options.afterScripts?.(place.server, world);
 	place.join(PLAYER, options.clientScripts === true);
-	const expected = serverExpectations(features);
+	const expected = serverExpectations();
 	if (options.clientScripts === true) expected.push(["button_clicked", PLAYER_ID]);
 	for (const name of options.alsoExpect ?? []) expected.push([name, undefined]);
 	// Relayed client events wait for the flush interval: coarse steps keep the fake's round trips few.
@@ -117,10 +81,9 @@ export function runConsumer(
 
 /** The server Script's calls, as PostHog receives them. */
 export function expectServerEvents({ fake, events }: ConsumerRun) {
-	const features = sdkFeatures();
 	const body = fake.batches()[0];
 	expect(body.api_key).toBe("phc_consumer_key");
-	const missing = serverExpectations(features).filter(([name, id]) => find(events, name, id) === undefined);
+	const missing = serverExpectations().filter(([name, id]) => find(events, name, id) === undefined);
 	expect(missing).toEqual([]);
 
 	const restocked = find(events, "shop_restocked")!;
@@ -142,13 +105,11 @@ export function expectServerEvents({ fake, events }: ConsumerRun) {
 	const level = find(events, "level_completed", PLAYER_ID)!;
 	expect(level.properties).toMatchObject({ level: 5, used_powerup: true, $groups: { guild: "guild_42" } });
 
-	if (features.flags) {
-		expect(find(events, "flag_read", PLAYER_ID)!.properties).toMatchObject({ variant: "variant-b", enabled: true });
-		const flagRequests = fake
-			.requests("flags")
-			.filter((r) => (r.json as { distinct_id?: string }).distinct_id === PLAYER_ID);
-		expect(flagRequests.size() > 0).toBe(true);
-	}
+	expect(find(events, "flag_read", PLAYER_ID)!.properties).toMatchObject({ variant: "variant-b", enabled: true });
+	const flagRequests = fake
+		.requests("flags")
+		.filter((r) => (r.json as { distinct_id?: string }).distinct_id === PLAYER_ID);
+	expect(flagRequests.size() > 0).toBe(true);
 }
 
 /** The LocalScript's calls, relayed by the server and attributed to the player. */

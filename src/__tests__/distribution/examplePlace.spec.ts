@@ -5,10 +5,8 @@ import { afterEach, describe, expect, it } from "@rbxts/jest-globals";
 import { createWorld, World } from "../support/emulator";
 import { FakePostHog } from "../support/fakePostHog";
 import { builtPlace, startPlace } from "../support/places";
-import { sdkFeatures } from "./consumerChecks";
 
 describe("the example place (example/)", () => {
-	const features = sdkFeatures();
 	let world: World;
 	let fake: FakePostHog;
 	afterEach(() => {
@@ -21,8 +19,15 @@ describe("the example place (example/)", () => {
 		fake = FakePostHog.create();
 		const place = startPlace(world, builtPlace("ExamplePlace"), fake.url);
 		const client = place.join({ userId: 156, name: "Builderman" }, true);
-		const expected = ["server_ready", "$identify", "$groupidentify", "game_joined", "$screen", "coins_collected"];
-		if (features.relay) expected.push("button_clicked");
+		const expected = [
+			"server_ready",
+			"$identify",
+			"$groupidentify",
+			"game_joined",
+			"$screen",
+			"coins_collected",
+			"button_clicked",
+		];
 		const arrived = () => expected.filter((name) => fake.events().some((e) => e.event === name));
 		world.runUntil(() => arrived().size() === expected.size(), 30, 0.5);
 		expect(arrived()).toEqual(expected);

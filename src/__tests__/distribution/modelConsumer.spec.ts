@@ -4,14 +4,7 @@
 
 import { afterEach, describe, expect, it } from "@rbxts/jest-globals";
 import { Peer, World } from "../support/emulator";
-import {
-	cleanup,
-	ConsumerRun,
-	expectClientEvents,
-	expectServerEvents,
-	runConsumer,
-	sdkFeatures,
-} from "./consumerChecks";
+import { cleanup, ConsumerRun, expectClientEvents, expectServerEvents, runConsumer } from "./consumerChecks";
 
 const ReplicatedStorage = game.GetService("ReplicatedStorage");
 
@@ -37,7 +30,6 @@ function rbxtsInclude(): Folder {
 }
 
 describe("Luau consumer: the model file (dist/PostHog.rbxmx) in ReplicatedStorage", () => {
-	const features = sdkFeatures();
 	let run: ConsumerRun | undefined;
 	afterEach(() => {
 		cleanup(run);
@@ -49,16 +41,10 @@ describe("Luau consumer: the model file (dist/PostHog.rbxmx) in ReplicatedStorag
 		expectServerEvents(run);
 	});
 
-	if (features.relay) {
-		it("LocalScript: Capture, Screen, CaptureException are relayed and attributed to the player", () => {
-			run = runConsumer("ModelPlace", { clientScripts: true });
-			expectClientEvents(run);
-		});
-	} else {
-		it.todo("LocalScript: Capture, Screen, CaptureException relayed (not yet: the build has no client relay)");
-	}
-	if (!features.flags) it.todo("server Script: feature flags (not yet: the build has no GetFeatureFlag)");
-	if (!features.exceptions) it.todo("server Script: CaptureException (not yet: the build has no CaptureException)");
+	it("LocalScript: Capture, Screen, CaptureException are relayed and attributed to the player", () => {
+		run = runConsumer("ModelPlace", { clientScripts: true });
+		expectClientEvents(run);
+	});
 
 	for (const gameFirst of [true, false]) {
 		const order = gameFirst ? "before" : "after";

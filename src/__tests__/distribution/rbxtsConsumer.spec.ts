@@ -3,17 +3,9 @@
 // (test/consumers/rbxts-game/), running on its own roblox-ts runtime in ReplicatedStorage.rbxts_include.
 
 import { afterEach, describe, it } from "@rbxts/jest-globals";
-import {
-	cleanup,
-	ConsumerRun,
-	expectClientEvents,
-	expectServerEvents,
-	runConsumer,
-	sdkFeatures,
-} from "./consumerChecks";
+import { cleanup, ConsumerRun, expectClientEvents, expectServerEvents, runConsumer } from "./consumerChecks";
 
 describe("roblox-ts consumer: @rbxts/posthog from the npm tarball", () => {
-	const features = sdkFeatures();
 	let run: ConsumerRun | undefined;
 	afterEach(() => {
 		cleanup(run);
@@ -25,12 +17,8 @@ describe("roblox-ts consumer: @rbxts/posthog from the npm tarball", () => {
 		expectServerEvents(run);
 	});
 
-	if (features.relay) {
-		it("client script: PostHogClient calls are relayed and attributed to the player", () => {
-			run = runConsumer("RbxtsPlace", { clientScripts: true });
-			expectClientEvents(run);
-		});
-	} else {
-		it.todo("client script: PostHogClient relayed (not yet: the package exports no PostHogClient)");
-	}
+	it("client script: PostHogClient calls are relayed and attributed to the player", () => {
+		run = runConsumer("RbxtsPlace", { clientScripts: true });
+		expectClientEvents(run);
+	});
 });

@@ -4,17 +4,9 @@
 // (test/consumers/wally/); the same Script and LocalScript calls as the model consumer.
 
 import { afterEach, describe, it } from "@rbxts/jest-globals";
-import {
-	cleanup,
-	ConsumerRun,
-	expectClientEvents,
-	expectServerEvents,
-	runConsumer,
-	sdkFeatures,
-} from "./consumerChecks";
+import { cleanup, ConsumerRun, expectClientEvents, expectServerEvents, runConsumer } from "./consumerChecks";
 
 describe("Wally consumer: Packages/PostHog mapped into ReplicatedStorage by Rojo", () => {
-	const features = sdkFeatures();
 	let run: ConsumerRun | undefined;
 	afterEach(() => {
 		cleanup(run);
@@ -26,12 +18,8 @@ describe("Wally consumer: Packages/PostHog mapped into ReplicatedStorage by Rojo
 		expectServerEvents(run);
 	});
 
-	if (features.relay) {
-		it("LocalScript: Capture, Screen, CaptureException are relayed and attributed to the player", () => {
-			run = runConsumer("WallyPlace", { clientScripts: true });
-			expectClientEvents(run);
-		});
-	} else {
-		it.todo("LocalScript: Capture, Screen, CaptureException relayed (not yet: the build has no client relay)");
-	}
+	it("LocalScript: Capture, Screen, CaptureException are relayed and attributed to the player", () => {
+		run = runConsumer("WallyPlace", { clientScripts: true });
+		expectClientEvents(run);
+	});
 });

@@ -1,3 +1,2 @@
-// The client half of the game. The client relay's calls live in optional/relay.client.ts, which the
-// runner adds here once the package exports PostHogClient.
+// The client half of the game; the client relay's calls are in relay.client.ts beside it.
 print("rbxts consumer client started");
