@@ -5,10 +5,11 @@
 // clock, fake PostHog over loopback). Not a spec.
 
 import { HttpService } from "@rbxts/services";
-import { createWorld, World } from "../support/emulator";
+import { World } from "../support/emulator";
 import { FakePostHog } from "../support/fakePostHog";
 import { runtimeOf } from "../support/sdkInternals";
-import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
+import { PostHogApi } from "../support/sdk";
+import { median, withBenchServer } from "./benchServer";
 
 /** Timed rounds after one warm-up round. */
 const ROUNDS = 31;
@@ -49,37 +50,20 @@ function userId(index: number): number {
 	return 1_000_000 + 7919 * (index % 12);
 }
 
-function median(values: ReadonlyArray<number>): number {
-	const sorted = [...values];
-	sorted.sort((a, b) => a < b);
-	return sorted[math.floor(sorted.size() / 2)];
-}
-
 /** Quiet defaults: no autocapture, no flags, nothing sent unless asked. */
-function benchOptions(fake: FakePostHog, overrides?: Record<string, unknown>): Record<string, unknown> {
-	return testOptions(fake, {
-		captureLifecycleEvents: false,
-		captureErrors: false,
-		preloadFeatureFlags: false,
-		enableClientRelay: false,
-		...overrides,
-	});
-}
+/** Init options of every capture bench server: no autocapture, errors, flag loads or relay. */
+const QUIET = {
+	captureLifecycleEvents: false,
+	captureErrors: false,
+	preloadFeatureFlags: false,
+	enableClientRelay: false,
+};
 
 function withServer<T>(
 	overrides: Record<string, unknown>,
 	body: (world: World, PostHog: PostHogApi, fake: FakePostHog) => T,
 ): T {
-	const world = createWorld();
-	const fake = FakePostHog.create();
-	try {
-		const { PostHog } = startSdkServer(world);
-		PostHog.Init(benchOptions(fake, overrides));
-		return body(world, PostHog, fake);
-	} finally {
-		world.destroy();
-		fake.close();
-	}
+	return withBenchServer({ init: { ...QUIET, ...overrides } }, body);
 }
 
 type Stub = "none" | "json" | "jsonAndGuid";

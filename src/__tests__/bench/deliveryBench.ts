@@ -8,19 +8,13 @@
 
 import { HttpService } from "@rbxts/services";
 import { HttpRequest, HttpResult } from "../../core/platform";
-import { createWorld, World } from "../support/emulator";
-import { FakePostHog } from "../support/fakePostHog";
+import { World } from "../support/emulator";
 import { runtimeOf } from "../support/sdkInternals";
-import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
+import { PostHogApi } from "../support/sdk";
+import { median, withBenchServer } from "./benchServer";
 
 const ROUNDS = 15;
 const EVENTS_PER_ROUND = 1000;
-
-function median(values: ReadonlyArray<number>): number {
-	const sorted = [...values];
-	sorted.sort((a, b) => a < b);
-	return sorted[math.floor(sorted.size() / 2)];
-}
 
 /** A realistic gameplay event's properties (10, as in the capture benchmark). */
 function properties(index: number): Record<string, unknown> {
@@ -39,27 +33,17 @@ function properties(index: number): Record<string, unknown> {
 }
 
 function withServer<T>(body: (world: World, PostHog: PostHogApi) => T): T {
-	const world = createWorld();
-	const fake = FakePostHog.create();
-	try {
-		const { PostHog } = startSdkServer(world);
-		PostHog.Init(
-			testOptions(fake, {
-				captureLifecycleEvents: false,
-				captureErrors: false,
-				preloadFeatureFlags: false,
-				enableClientRelay: false,
-				flushAt: 1_000_000,
-				flushIntervalSeconds: 3600,
-				maxQueueSize: 1_000_000,
-				maxRequestsPerMinute: 500,
-			}),
-		);
-		return body(world, PostHog);
-	} finally {
-		world.destroy();
-		fake.close();
-	}
+	const init = {
+		captureLifecycleEvents: false,
+		captureErrors: false,
+		preloadFeatureFlags: false,
+		enableClientRelay: false,
+		flushAt: 1_000_000,
+		flushIntervalSeconds: 3600,
+		maxQueueSize: 1_000_000,
+		maxRequestsPerMinute: 500,
+	};
+	return withBenchServer({ init }, body);
 }
 
 function captureRound(PostHog: PostHogApi, round: number) {

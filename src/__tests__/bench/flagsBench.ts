@@ -5,10 +5,11 @@
 // PostHog over loopback). Not a spec.
 
 import { HttpService } from "@rbxts/services";
-import { createWorld, World } from "../support/emulator";
+import { World } from "../support/emulator";
 import { FakePostHog } from "../support/fakePostHog";
 import { aFlag, definitionsBody, WireFlag } from "../support/flags";
-import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
+import { PostHogApi } from "../support/sdk";
+import { median, withBenchServer } from "./benchServer";
 
 /** Timed rounds after one warm-up round. */
 const ROUNDS = 31;
@@ -62,39 +63,24 @@ const REMOTE_FLAGS = {
 	f10: false,
 };
 
-function median(values: ReadonlyArray<number>): number {
-	const sorted = [...values];
-	sorted.sort((a, b) => a < b);
-	return sorted[math.floor(sorted.size() / 2)];
-}
-
 function withServer<T>(
 	overrides: Record<string, unknown>,
 	body: (world: World, PostHog: PostHogApi, fake: FakePostHog) => T,
 ): T {
-	const world = createWorld();
-	const fake = FakePostHog.create();
-	try {
+	const init = {
+		captureLifecycleEvents: false,
+		captureErrors: false,
+		enableClientRelay: false,
+		flushAt: 1_000_000,
+		maxQueueSize: 1_000_000,
+		flushIntervalSeconds: 3600,
+		...overrides,
+	};
+	const prepareFake = (fake: FakePostHog) => {
 		fake.flags({ flags: REMOTE_FLAGS });
 		fake.definitions(definitionsBody(definitions()));
-		const { PostHog } = startSdkServer(world);
-		PostHog.Init(
-			testOptions(fake, {
-				captureLifecycleEvents: false,
-				captureErrors: false,
-				enableClientRelay: false,
-				flushAt: 1_000_000,
-				maxQueueSize: 1_000_000,
-				flushIntervalSeconds: 3600,
-				...overrides,
-			}),
-		);
-		world.runFor(0.5);
-		return body(world, PostHog, fake);
-	} finally {
-		world.destroy();
-		fake.close();
-	}
+	};
+	return withBenchServer({ init, prepareFake, settleSeconds: 0.5 }, body);
 }
 
 /** Median real microseconds per read of `read(player, key)` for one joined player, flags loaded. */

@@ -7,10 +7,10 @@ import { HttpService } from "@rbxts/services";
 import { acceptClientEnvelope } from "../../core/relay/acceptClientEnvelope";
 import { RateLimiter } from "../../core/relay/RateLimiter";
 import { FakeClock } from "../support/fakePlatform";
-import { ClientPeer, createWorld, World } from "../support/emulator";
-import { FakePostHog } from "../support/fakePostHog";
+import { ClientPeer, World } from "../support/emulator";
 import { anEnvelope, aWireCapture, tableWithKeys } from "../support/relay";
-import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
+import { PostHogApi } from "../support/sdk";
+import { median, withBenchServer } from "./benchServer";
 
 interface RelayHandle {
 	onFire(player: Player, envelope: unknown, hasExtraArguments: boolean): void;
@@ -28,33 +28,17 @@ const FIRES_PER_ROUND = 25;
 const MESSAGES_PER_FIRE = 8;
 const PROPERTIES = { level: 3, hard: true, mode: "solo", score: 1234.5, map: "Desert", team: "red" };
 
-function median(values: Array<number>): number {
-	const sorted = [...values];
-	sorted.sort((a, b) => a < b);
-	return sorted[math.floor(sorted.size() / 2)];
-}
-
 function withServer<T>(options: Record<string, unknown>, body: (world: World, PostHog: PostHogApi) => T): T {
-	const world = createWorld();
-	const fake = FakePostHog.create();
-	try {
-		const { PostHog } = startSdkServer(world);
-		PostHog.Init(
-			testOptions(fake, {
-				captureLifecycleEvents: false,
-				captureErrors: false,
-				preloadFeatureFlags: false,
-				flushAt: 1_000_000,
-				maxQueueSize: 1_000_000,
-				flushIntervalSeconds: 3600,
-				...options,
-			}),
-		);
-		return body(world, PostHog);
-	} finally {
-		world.destroy();
-		fake.close();
-	}
+	const init = {
+		captureLifecycleEvents: false,
+		captureErrors: false,
+		preloadFeatureFlags: false,
+		flushAt: 1_000_000,
+		maxQueueSize: 1_000_000,
+		flushIntervalSeconds: 3600,
+		...options,
+	};
+	return withBenchServer({ init }, body);
 }
 
 /** Median real microseconds per message the relay handler spends on fires of `make()`. */
