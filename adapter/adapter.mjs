@@ -175,8 +175,14 @@ export async function createAdapter({
 			log.reset();
 			// Server SDKs default $geoip_disable to true; the harness expects an omitted
 			// disable_geoip to mean false, so adapters start with GeoIP on (posthog-protocol.md §9).
-			const result = await driver("init", { options, geoipDisable: false });
-			return { success: true, notes, geoip_option: result.geoipOption ?? null };
+			const geoipDisable = typeof body.disable_geoip === "boolean" ? body.disable_geoip : false;
+			const result = await driver("init", { options, geoipDisable });
+			return {
+				success: true,
+				notes,
+				geoip_option: result.geoipOption ?? null,
+				disable_geoip: result.geoipDisable ?? null,
+			};
 		},
 		"POST /capture": async (body) => {
 			if (typeof body.distinct_id !== "string" || body.distinct_id === "") {
@@ -226,7 +232,7 @@ export async function createAdapter({
 				throw new HttpError(400, "distinct_id is required");
 			}
 			const result = await driver("flag", body);
-			return { success: true, value: result.value ?? null, loaded: result.loaded, flag: result.flag ?? null };
+			return { success: true, value: result.value ?? null, flag: result.flag ?? null };
 		},
 		"POST /reset": async () => {
 			await driver("reset");

@@ -22,6 +22,7 @@ declare namespace entry {
     type ExceptionDescription = import("./server/PostHogServer").ExceptionDescription;
     type CaptureOptions = import("./server/PostHogServer").CaptureOptions;
     type FeatureFlag = import("./server/flags/FeatureFlag").FeatureFlag;
+    type FeatureFlagOptions = import("./server/flags/FeatureFlagOptions").FeatureFlagOptions;
     type PostHogClientOptions = import("./client/PostHogClient").PostHogClientOptions;
     type LogLevel = import("./core/platform").LogLevel;
 }
@@ -139,6 +140,14 @@ export interface PostHogOptions {
     maxRequestsPerMinute?: number;
     /** Edits or drops events before they are queued (see BeforeSend). @default nil */
     beforeSend?: BeforeSend;
+    /**
+     * Stop PostHog from geolocating requests: every event carries `$geoip_disable = true` and flag
+     * requests send `geoip_disable: true`. The requests come from a Roblox data centre, so PostHog's
+     * GeoIP would give every player the data centre's location; keep it on and send the player's
+     * country yourself (the SDK does for flags, see sendDefaultPersonPropertiesForFlags). With false,
+     * events carry no `$geoip_disable` and flag requests send `geoip_disable: false`. @default true
+     */
+    disableGeoip?: boolean;
     /** Fetch a player's flags when they join. @default true */
     preloadFeatureFlags?: boolean;
     /** Emit `$feature_flag_called` when a flag is read. @default true */
@@ -168,6 +177,19 @@ export interface PostHogOptions {
      * like 10 flag requests, for every game server. @default 30
      */
     featureFlagsPollIntervalSeconds?: number;
+    /**
+     * With featureFlagsSecureKey: share the flag definitions between the experience's servers through
+     * MemoryStore and DataStore, so one server per poll interval asks PostHog and the others read its
+     * copy. A server polls PostHog itself whenever the shared copy can't be used (storage failing, no
+     * recent copy). Studio's test server always polls itself. @default true
+     */
+    shareFlagDefinitions?: boolean;
+    /**
+     * Keep events that can't be sent in time (PostHog unreachable at shutdown, a long outage) in the
+     * experience's DataStore and MemoryStore, for any server of the experience to send later.
+     * @default true on live servers, false in Studio
+     */
+    durableDelivery?: boolean;
     /** Capture player_joined/left/idle and server_started/shutdown. @default true */
     captureLifecycleEvents?: boolean;
     /** Capture unhandled errors as `$exception` events. @default true */
@@ -201,11 +223,15 @@ export interface PostHogConfig {
     enableCompression: boolean;
     maxRequestsPerMinute: number;
     beforeSend: BeforeSend | undefined;
+    disableGeoip: boolean;
     preloadFeatureFlags: boolean;
     sendFeatureFlagEvents: boolean;
     sendDefaultPersonPropertiesForFlags: boolean;
     featureFlagsSecureKey: string | undefined;
     featureFlagsPollIntervalSeconds: number;
+    shareFlagDefinitions: boolean;
+    /** Undefined: on where experience storage exists, except in Studio. */
+    durableDelivery: boolean | undefined;
     captureLifecycleEvents: boolean;
     captureErrors: boolean;
     errorDebounceSeconds: number;
@@ -217,8 +243,11 @@ export interface PostHogConfig {
     logLevel: LogLevel;
 }
 export declare const DEFAULT_HOST = "https://us.i.posthog.com";
-/** The defaults documented on PostHogOptions (apiKey has none; beforeSend and featureFlagsSecureKey default to nil). */
-export declare const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend" | "featureFlagsSecureKey">>;
+/**
+ * The defaults documented on PostHogOptions (apiKey has none; beforeSend and featureFlagsSecureKey
+ * default to nil; durableDelivery's depends on where the server runs).
+ */
+export declare const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend" | "featureFlagsSecureKey" | "durableDelivery">>;
 
 // ---- core/events/CapturedEvent.d.ts ----
 export interface CapturedEvent {
@@ -235,6 +264,7 @@ export interface CapturedEvent {
 }
 
 // ---- core/platform.d.ts ----
+import type { ExperienceStorage } from "./storage";
 /** Stops a delayed callback. Calling it after the callback ran, or twice, does nothing. */
 export type Cancel = () => void;
 export interface Clock {
@@ -303,12 +333,60 @@ export interface Platform {
     json: Json;
     random: RandomSource;
     logOutput: LogOutput;
+    /** Storage shared by the experience's servers; undefined where there is none (clients). */
+    storage?: ExperienceStorage;
+}
+
+// ---- core/storage.d.ts ----
+export type StorageResult<T> = {
+    ok: true;
+    value: T;
+} | {
+    ok: false;
+    error: string;
+};
+/** A MemoryStoreSortedMap: small values (32 KB) that expire. */
+export interface SharedMap {
+    get(key: string): StorageResult<unknown>;
+    /** Writes the value; it disappears after `expirationSeconds` (at most 45 days). */
+    set(key: string, value: unknown, expirationSeconds: number): StorageResult<undefined>;
+    /**
+     * Atomic read-modify-write: `transform(old)` returns the new value, or undefined to leave the entry
+     * as it is. The result's value is what was written (undefined when the transform cancelled). The
+     * transform may run more than once and must not yield.
+     */
+    update(key: string, transform: (old: unknown) => unknown, expirationSeconds: number): StorageResult<unknown>;
+    remove(key: string): StorageResult<undefined>;
+}
+/** A MemoryStoreQueue: items read by one server become invisible to others until removed or timed out. */
+export interface SharedQueue {
+    add(value: unknown, expirationSeconds: number): StorageResult<undefined>;
+    /** Up to `count` items without waiting; `readId` removes them. Undefined when the queue is empty. */
+    read(count: number): StorageResult<{
+        items: unknown[];
+        readId: string;
+    } | undefined>;
+    remove(readId: string): StorageResult<undefined>;
+}
+/** A DataStore: persistent values up to 4 MB; the per-server request budget is small (60 + 10 × players a minute). */
+export interface DurableStore {
+    get(key: string): StorageResult<unknown>;
+    set(key: string, value: unknown): StorageResult<undefined>;
+    /** Deletes the key and returns the value it held (undefined if none): only one caller gets it. */
+    take(key: string): StorageResult<unknown>;
+}
+export interface ExperienceStorage {
+    sharedMap(name: string): SharedMap;
+    /** `invisibilitySeconds`: how long a read item stays hidden from other readers. */
+    sharedQueue(name: string, invisibilitySeconds: number): SharedQueue;
+    durableStore(name: string): DurableStore;
 }
 
 // ---- server/PostHogServer.d.ts ----
 import { PostHogOptions } from "../core/config/PostHogConfig";
 import { Platform } from "../core/platform";
 import { FeatureFlag } from "./flags/FeatureFlag";
+import { FeatureFlagOptions } from "./flags/FeatureFlagOptions";
 import { Subject } from "./resolveSubject";
 /** The structured form of CaptureException's error. */
 export interface ExceptionDescription {
@@ -373,16 +451,23 @@ export declare class PostHogServer {
      * Whether the flag is on for the subject (true, or any variant). Never yields: before the subject's
      * flags are loaded it returns `defaultValue` (false when omitted); once loaded, a flag PostHog did
      * not return is false. Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents.
+     * With `options` the flag is evaluated now instead, and the call may YIELD (see FeatureFlagOptions);
+     * a table in place of the default is taken as the options.
      */
-    IsFeatureEnabled(subject: Subject, key: string, defaultValue?: boolean): boolean;
+    IsFeatureEnabled(subject: Subject, key: string, defaultValue?: boolean, options?: FeatureFlagOptions): boolean;
+    IsFeatureEnabled(subject: Subject, key: string, options: FeatureFlagOptions): boolean;
     /**
      * The flag's `value` (false, true or the variant key), `isEnabled`, `variant` and decoded `payload`
      * for the subject. Never yields; a flag not loaded (yet) reads as `{ value = false, isEnabled = false }`.
-     * Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents.
+     * Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents. With `options` the
+     * flag is evaluated now instead, and the call may YIELD (see FeatureFlagOptions).
      */
-    GetFeatureFlag(subject: Subject, key: string): FeatureFlag;
-    /** The flag's JSON payload for the subject's value, decoded; nil when there is none. Never yields, sends no event. */
-    GetFeatureFlagPayload(subject: Subject, key: string): unknown;
+    GetFeatureFlag(subject: Subject, key: string, options?: FeatureFlagOptions): FeatureFlag;
+    /**
+     * The flag's JSON payload for the subject's value, decoded; nil when there is none. Sends no event.
+     * Never yields, except with `options` (the flag is then evaluated now, see FeatureFlagOptions).
+     */
+    GetFeatureFlagPayload(subject: Subject, key: string, options?: FeatureFlagOptions): unknown;
     /**
      * Loads the subject's flags now and YIELDS until they are loaded (at most a few seconds); returns
      * whether that succeeded. Calls for the same subject while a load is out share it.
@@ -421,6 +506,11 @@ export declare class PostHogServer {
     private checkName;
     /** CaptureException's error argument as message, type and trace; undefined (after a warning) when unusable. */
     private describeException;
+    /**
+     * A flag read's options, checked and with their properties sanitized; undefined without options,
+     * false (after a warning naming the field) when they are unusable: the call is then ignored.
+     */
+    private readFlagOptions;
     /** The properties table (required) and reload flag (boolean or nil) of the Set*PropertiesForFlags calls. */
     private checkFlagProperties;
     private checkProperties;
@@ -444,6 +534,27 @@ export interface FeatureFlag {
     variant?: string;
     /** The flag's JSON payload for this value, decoded (a payload that is not JSON stays a string). */
     payload?: unknown;
+}
+
+// ---- server/flags/FeatureFlagOptions.d.ts ----
+/**
+ * Evaluate the flag now, for the subject's own inputs plus these, instead of reading the values
+ * loaded for the subject. Nothing here is kept: the next read without options is unchanged.
+ */
+export interface FeatureFlagOptions {
+    /** Group memberships for this evaluation, group type to group key; they win over the subject's own (Group). */
+    groups?: Record<string, string>;
+    /** Person properties for this evaluation; they win over the subject's own (SetPersonPropertiesForFlags, Identify). */
+    personProperties?: Record<string, unknown>;
+    /** Group properties for this evaluation, group type to properties; merged over the subject's own. */
+    groupProperties?: Record<string, Record<string, unknown>>;
+    /**
+     * Never ask PostHog: a flag the local definitions (featureFlagsSecureKey) cannot decide reads as
+     * not loaded, and the call never yields. @default false (the call YIELDS for one /flags request)
+     */
+    onlyEvaluateLocally?: boolean;
+    /** This evaluation's GeoIP setting for the /flags request. @default the Init option disableGeoip */
+    disableGeoip?: boolean;
 }
 
 // ---- server/resolveSubject.d.ts ----

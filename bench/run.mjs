@@ -99,6 +99,14 @@ const rows = [
 	row("Memory per 1,000 queued events", "delivery", ({ results: r }) => {
 		return `${Math.round(r.memory.gcinfoKilobytes)} KB live Luau heap (gcinfo delta), ${Math.round(r.memory.encodedKilobytes)} KB of it encoded events`;
 	}),
+	row("Durable delivery, per event", "delivery", ({ results: r }) => {
+		const d = r.durable;
+		return `${us(d.storeMicros)} to store at close, ${us(d.pickupMicros)} to pick up (storage stubbed); ${d.storedBytesPerEvent.toFixed(0)} B stored`;
+	}),
+	row("Durable delivery, storage requests per 1,000 events", "delivery", ({ results: r }) => {
+		const d = r.durable;
+		return `${d.dataStoreRequests} DataStore, ${d.memoryStoreRequests} MemoryStore (stored and picked up, chunks of 250)`;
+	}),
 	row("Flag read cost", "flags", ({ results: r }) => {
 		return `${us(r.readRemote)} cached from /flags, ${us(r.readLocal)} local evaluation (IsFeatureEnabled)`;
 	}),

@@ -40,6 +40,7 @@ declare namespace entry {
 	export type ExceptionDescription = import("./server/PostHogServer").ExceptionDescription;
 	export type CaptureOptions = import("./server/PostHogServer").CaptureOptions;
 	export type FeatureFlag = import("./server/flags/FeatureFlag").FeatureFlag;
+	export type FeatureFlagOptions = import("./server/flags/FeatureFlagOptions").FeatureFlagOptions;
 	export type PostHogClientOptions = import("./client/PostHogClient").PostHogClientOptions;
 	export type LogLevel = import("./core/platform").LogLevel;
 }

@@ -64,8 +64,13 @@ export const MESSAGES = {
 	FLAG_DEFINITIONS_FAILED:
 		"loading feature flag definitions failed ({reason}); the last loaded definitions are kept, next attempt in {seconds} s",
 	FLAG_DEFINITIONS_LOADED: "loaded {count} feature flag definition(s) for local evaluation",
+	FLAG_DEFINITIONS_POLLING_FOR_ALL:
+		"this server now checks the flag definitions with PostHog for every server of the experience, and shares them",
 	FLAG_DEFINITIONS_QUOTA_LIMITED:
 		"PostHog answered 402 (feature flags over quota) for the flag definitions; local evaluation is off and flags are evaluated remotely until the quota resets",
+	FLAG_DEFINITIONS_SHARED: "loaded {count} feature flag definition(s) that another server of the experience fetched",
+	FLAG_DEFINITIONS_SHARING_FAILED:
+		"sharing the flag definitions between servers failed ({reason}); this server checks PostHog itself until MemoryStore and DataStore work again",
 	FLAG_DEFINITIONS_UNAUTHORIZED:
 		'PostHog refused the key for flag definitions (HTTP {status}); local evaluation is off and flags are evaluated remotely. Use a feature flags secure key ("phs_") or a personal API key ("phx_") of this project, from a server Script only',
 	HTTP_BLOCKED: "Roblox refused the request to {url} ({error}); dropped {count} event(s). Check the host option.",
@@ -80,6 +85,14 @@ export const MESSAGES = {
 	QUEUE_BYTES_FULL: "queue reached {limit} bytes, so the oldest event was dropped ({total} dropped so far)",
 	QUEUE_FULL: "queue reached maxQueueSize ({limit}), so the oldest event was dropped ({total} dropped so far)",
 	SHUTDOWN_BEGIN: "server closing: sending {pending} queued event(s) within {seconds} s",
+	SPILL_DISCARDED:
+		"discarded {count} event(s) stored by a server of this experience: they expired before any server could send them, or could not be read",
+	SPILL_FAILED:
+		"could not store {count} unsent event(s) in the experience's DataStore/MemoryStore ({error}); {outcome}",
+	SPILL_PICKED_UP: "took {count} event(s) stored by a server of this experience, to send them",
+	SPILL_READ_FAILED: "could not read events stored by servers of this experience ({error}); trying again later",
+	SPILL_STORED:
+		"stored {count} unsent event(s) in the experience's DataStore/MemoryStore ({reason}); a server of this experience will send them once PostHog accepts them",
 	TELEPORT_DATA_IGNORED:
 		"ignored the PostHog session in player {userId}'s TeleportData ({reason}); started a new session",
 } satisfies Record<string, string>;

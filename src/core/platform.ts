@@ -2,6 +2,8 @@
 // engine/robloxPlatform.ts implements it with task, DateTime, os.clock and HttpService;
 // specs implement it with __tests__/support/fakePlatform.ts. Core never reaches past it.
 
+import type { ExperienceStorage } from "./storage";
+
 /** Stops a delayed callback. Calling it after the callback ran, or twice, does nothing. */
 export type Cancel = () => void;
 
@@ -83,4 +85,6 @@ export interface Platform {
 	json: Json;
 	random: RandomSource;
 	logOutput: LogOutput;
+	/** Storage shared by the experience's servers; undefined where there is none (clients). */
+	storage?: ExperienceStorage;
 }

@@ -1,8 +1,9 @@
 // The one door from core/ to the engine: builds the Platform that pure modules run on from task,
 // DateTime, os.clock and HttpService. Nothing else in the SDK reads the clock or sends HTTP.
 
-import { HttpService } from "@rbxts/services";
+import { HttpService, RunService } from "@rbxts/services";
 import { Cancel, HttpRequest, HttpResult, LogOutput, Platform } from "../core/platform";
+import { createRobloxStorage } from "./robloxStorage";
 
 // @rbxts/types' RequestAsyncRequest lacks Timeout, which RequestAsync accepts.
 type RequestAsyncOptions = RequestAsyncRequest & { Timeout?: number };
@@ -82,5 +83,6 @@ export function createRobloxPlatform(): Platform {
 			},
 		},
 		logOutput: robloxLogOutput,
+		storage: RunService.IsServer() ? createRobloxStorage() : undefined,
 	};
 }

@@ -17,6 +17,7 @@ import { describeEngineValue, readServerInfo } from "../engine/readServerInfo";
 import { SDK_VERSION } from "../version";
 import { ErrorTracking } from "./errors/ErrorTracking";
 import { FeatureFlag } from "./flags/FeatureFlag";
+import { FeatureFlagOptions } from "./flags/FeatureFlagOptions";
 import { FlagsService } from "./flags/FlagsService";
 import { LifecycleCapture } from "./lifecycle/LifecycleCapture";
 import { RelayServer } from "./relay/RelayServer";
@@ -84,6 +85,7 @@ export class PostHogServer {
 		});
 		this.runtime = runtime;
 		runtime.queue.start();
+		if (config.durableDelivery ?? !RunService.IsStudio()) runtime.startDurableDelivery();
 		this.startFeatures(runtime);
 		this.bindClose();
 		runtime.logger.info("INITIALIZED", { lib: LIB_NAME, version: SDK_VERSION, host: config.host });
@@ -245,8 +247,16 @@ export class PostHogServer {
 	 * Whether the flag is on for the subject (true, or any variant). Never yields: before the subject's
 	 * flags are loaded it returns `defaultValue` (false when omitted); once loaded, a flag PostHog did
 	 * not return is false. Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents.
+	 * With `options` the flag is evaluated now instead, and the call may YIELD (see FeatureFlagOptions);
+	 * a table in place of the default is taken as the options.
 	 */
-	IsFeatureEnabled(subject: Subject, key: string, defaultValue?: boolean): boolean {
+	IsFeatureEnabled(subject: Subject, key: string, defaultValue?: boolean, options?: FeatureFlagOptions): boolean;
+	IsFeatureEnabled(subject: Subject, key: string, options: FeatureFlagOptions): boolean;
+	IsFeatureEnabled(subject: Subject, key: string, defaultValue?: unknown, options?: unknown): boolean {
+		if (typeIs(defaultValue, "table") && options === undefined) {
+			options = defaultValue;
+			defaultValue = undefined;
+		}
 		let enabled = defaultValue === true;
 		this.guard("IsFeatureEnabled", (runtime) => {
 			const target = this.subjectFor("IsFeatureEnabled", runtime, subject);
@@ -255,7 +265,9 @@ export class PostHogServer {
 				this.misuse("IsFeatureEnabled", `the default must be true, false or nil, got ${typeOf(defaultValue)}`);
 				return;
 			}
-			enabled = runtime.flags!.isFeatureEnabled(target, key, defaultValue);
+			const flagOptions = this.readFlagOptions("IsFeatureEnabled", runtime, options);
+			if (flagOptions === false) return;
+			enabled = runtime.flags!.isFeatureEnabled(target, key, defaultValue, flagOptions);
 		});
 		return enabled;
 	}
@@ -263,25 +275,33 @@ export class PostHogServer {
 	/**
 	 * The flag's `value` (false, true or the variant key), `isEnabled`, `variant` and decoded `payload`
 	 * for the subject. Never yields; a flag not loaded (yet) reads as `{ value = false, isEnabled = false }`.
-	 * Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents.
+	 * Sends `$feature_flag_called` (once per value) with sendFeatureFlagEvents. With `options` the
+	 * flag is evaluated now instead, and the call may YIELD (see FeatureFlagOptions).
 	 */
-	GetFeatureFlag(subject: Subject, key: string): FeatureFlag {
+	GetFeatureFlag(subject: Subject, key: string, options?: FeatureFlagOptions): FeatureFlag {
 		let flag: FeatureFlag = { key, value: false, isEnabled: false };
 		this.guard("GetFeatureFlag", (runtime) => {
 			const target = this.subjectFor("GetFeatureFlag", runtime, subject);
 			if (target === undefined || !this.checkName("GetFeatureFlag", key, "flag key")) return;
-			flag = runtime.flags!.getFeatureFlag(target, key);
+			const flagOptions = this.readFlagOptions("GetFeatureFlag", runtime, options);
+			if (flagOptions === false) return;
+			flag = runtime.flags!.getFeatureFlag(target, key, flagOptions);
 		});
 		return flag;
 	}
 
-	/** The flag's JSON payload for the subject's value, decoded; nil when there is none. Never yields, sends no event. */
-	GetFeatureFlagPayload(subject: Subject, key: string): unknown {
+	/**
+	 * The flag's JSON payload for the subject's value, decoded; nil when there is none. Sends no event.
+	 * Never yields, except with `options` (the flag is then evaluated now, see FeatureFlagOptions).
+	 */
+	GetFeatureFlagPayload(subject: Subject, key: string, options?: FeatureFlagOptions): unknown {
 		let payload: unknown;
 		this.guard("GetFeatureFlagPayload", (runtime) => {
 			const target = this.subjectFor("GetFeatureFlagPayload", runtime, subject);
 			if (target === undefined || !this.checkName("GetFeatureFlagPayload", key, "flag key")) return;
-			payload = runtime.flags!.getFeatureFlagPayload(target, key);
+			const flagOptions = this.readFlagOptions("GetFeatureFlagPayload", runtime, options);
+			if (flagOptions === false) return;
+			payload = runtime.flags!.getFeatureFlagPayload(target, key, flagOptions);
 		});
 		return payload;
 	}
@@ -387,7 +407,7 @@ export class PostHogServer {
 		runtime.errors?.stop();
 		runtime.flags?.stop();
 		runtime.queue.stop();
-		const [ok, err] = pcall(() => runtime.queue.drain(math.max(timeoutSeconds, 0)));
+		const [ok, err] = pcall(() => runtime.closeDelivery(math.max(timeoutSeconds, 0)));
 		if (!ok) runtime.logger.error("API_INTERNAL_ERROR", { method: "Shutdown", error: tostring(err) });
 	}
 
@@ -461,6 +481,75 @@ export class PostHogServer {
 		return { message: describeEngineValue(exception) ?? tostring(exception) };
 	}
 
+	/**
+	 * A flag read's options, checked and with their properties sanitized; undefined without options,
+	 * false (after a warning naming the field) when they are unusable: the call is then ignored.
+	 */
+	private readFlagOptions(
+		method: string,
+		runtime: ServerRuntime,
+		options: unknown,
+	): FeatureFlagOptions | undefined | false {
+		if (options === undefined) return undefined;
+		if (!typeIs(options, "table")) {
+			this.misuse(method, `options must be a table or nil, got ${typeOf(options)}`);
+			return false;
+		}
+		for (const [field] of pairs(options)) {
+			if (!typeIs(field, "string") || !FLAG_OPTION_FIELDS.has(field)) {
+				const fields = [...FLAG_OPTION_FIELDS].join(", ");
+				this.misuse(
+					method,
+					`options has an unknown field ${typeIs(field, "string") ? `"${field}"` : typeOf(field)} (known: ${fields})`,
+				);
+				return false;
+			}
+		}
+		const { groups, personProperties, groupProperties, onlyEvaluateLocally, disableGeoip } = options as Record<
+			string,
+			unknown
+		>;
+		for (const [field, value] of [
+			["onlyEvaluateLocally", onlyEvaluateLocally],
+			["disableGeoip", disableGeoip],
+		] as const) {
+			if (value !== undefined && !typeIs(value, "boolean")) {
+				this.misuse(method, `options.${field} must be true, false or nil, got ${typeOf(value)}`);
+				return false;
+			}
+		}
+		const badGroup =
+			groups === undefined ? undefined : badMapEntry(groups, (key) => typeIs(key, "string") && key !== "");
+		if (badGroup !== undefined) {
+			this.misuse(method, `options.groups must map group types to group keys (non-empty strings), got ${badGroup}`);
+			return false;
+		}
+		if (personProperties !== undefined && !typeIs(personProperties, "table")) {
+			this.misuse(method, `options.personProperties must be a table or nil, got ${typeOf(personProperties)}`);
+			return false;
+		}
+		const badGroupProperties =
+			groupProperties === undefined ? undefined : badMapEntry(groupProperties, (entry) => typeIs(entry, "table"));
+		if (badGroupProperties !== undefined) {
+			this.misuse(method, `options.groupProperties must map group types to property tables, got ${badGroupProperties}`);
+			return false;
+		}
+		const checked: FeatureFlagOptions = {
+			groups: groups as Record<string, string> | undefined,
+			personProperties: sanitizeProperties(personProperties, runtime.sanitize),
+			onlyEvaluateLocally: onlyEvaluateLocally as boolean | undefined,
+			disableGeoip: disableGeoip as boolean | undefined,
+		};
+		if (groupProperties !== undefined) {
+			const sanitized: Record<string, Record<string, unknown>> = {};
+			for (const [groupType, properties] of pairs(groupProperties as Record<string, unknown>)) {
+				sanitized[groupType] = sanitizeProperties(properties, runtime.sanitize) ?? {};
+			}
+			checked.groupProperties = sanitized;
+		}
+		return checked;
+	}
+
 	/** The properties table (required) and reload flag (boolean or nil) of the Set*PropertiesForFlags calls. */
 	private checkFlagProperties(method: string, properties: unknown, reload: unknown): boolean {
 		if (!typeIs(properties, "table")) {
@@ -519,11 +608,35 @@ export class PostHogServer {
 			if (runtime === undefined) return;
 			const [ok, err] = pcall(() => runtime.lifecycle?.captureServerShutdown());
 			if (!ok) runtime.logger.error("API_INTERNAL_ERROR", { method: "BindToClose", error: tostring(err) });
+			runtime.flags?.handOverDefinitions();
 			const budget = RunService.IsStudio() ? STUDIO_SHUTDOWN_BUDGET_SECONDS : SHUTDOWN_BUDGET_SECONDS;
 			runtime.logger.debug("SHUTDOWN_BEGIN", { pending: runtime.queue.size(), seconds: budget });
-			runtime.queue.drain(budget);
+			runtime.closeDelivery(budget);
 		});
 	}
+}
+
+/** The fields of FeatureFlagOptions, in the order warnings list them. */
+const FLAG_OPTION_FIELDS: ReadonlySet<string> = new Set([
+	"groups",
+	"personProperties",
+	"groupProperties",
+	"onlyEvaluateLocally",
+	"disableGeoip",
+]);
+
+/**
+ * The first entry of a map option that is not a non-empty string key to an accepted value, as a
+ * warning shows it (or the option's type when it is not a table); undefined when every entry is fine.
+ */
+function badMapEntry(value: unknown, isAccepted: (entry: unknown) => boolean): string | undefined {
+	if (!typeIs(value, "table")) return typeOf(value);
+	for (const [key, entry] of pairs(value)) {
+		if (typeIs(key, "string") && key !== "" && isAccepted(entry)) continue;
+		const shownKey = typeIs(key, "string") ? `"${key}"` : `a ${typeOf(key)} key`;
+		return `${shownKey} = ${typeIs(entry, "string") ? `"${entry}"` : typeOf(entry)}`;
+	}
+	return undefined;
 }
 
 function describeArgument(value: unknown): string {

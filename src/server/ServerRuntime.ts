@@ -6,10 +6,13 @@ import { PostHogConfig } from "../core/config/PostHogConfig";
 import { buildEvent, ServerInfo } from "../core/events/buildEvent";
 import { SanitizeOptions } from "../core/events/sanitizeProperties";
 import { UuidV7Generator } from "../core/events/UuidV7Generator";
+import { DurableDelivery } from "../core/delivery/DurableDelivery";
 import { EventQueue } from "../core/delivery/EventQueue";
+import { SpillStore } from "../core/delivery/SpillStore";
 import { RequestBudget } from "../core/delivery/RequestBudget";
 import { Logger } from "../core/Logger";
 import { Platform } from "../core/platform";
+import { projectTag } from "../core/projectTag";
 import { SessionRegistry } from "../core/sessions/SessionRegistry";
 import { SDK_VERSION } from "../version";
 import type { ErrorTracking } from "./errors/ErrorTracking";
@@ -19,6 +22,9 @@ import { ResolvedSubject } from "./resolveSubject";
 import { SubjectState, SubjectStates } from "./SubjectStates";
 
 export const LIB_NAME = "posthog-rbx";
+
+/** How long stored events wait for a server to send them: 7 days (MemoryStore allows 45). */
+const SPILL_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export type KnownSubject = Exclude<ResolvedSubject, { kind: "invalid" }>;
 
@@ -51,6 +57,8 @@ export class ServerRuntime {
 	errors?: ErrorTracking;
 	/** Feature flags; set by PostHogServer.Init. */
 	flags?: FlagsService;
+	/** Durable delivery, when on (startDurableDelivery). */
+	durable?: DurableDelivery;
 
 	constructor(
 		readonly config: PostHogConfig,
@@ -80,6 +88,36 @@ export class ServerRuntime {
 			},
 			{ platform, logger: this.logger, budget: this.budget },
 		);
+	}
+
+	/** Starts durable delivery over the platform's experience storage, if it has any. */
+	startDurableDelivery() {
+		const storage = this.platform.storage;
+		if (storage === undefined || this.durable !== undefined) return;
+		const platform = this.platform;
+		const store = new SpillStore(
+			{ tag: projectTag(this.config.host, this.config.apiKey), retentionSeconds: SPILL_RETENTION_SECONDS },
+			{ storage, random: platform.random, nowMillis: () => platform.clock.nowMillis() },
+		);
+		this.durable = new DurableDelivery({
+			queue: this.queue,
+			store,
+			clock: platform.clock,
+			scheduler: platform.scheduler,
+			logger: this.logger,
+			maxQueueSize: this.config.maxQueueSize,
+		});
+		this.durable.start();
+	}
+
+	/**
+	 * Sends what is queued within `seconds` (YIELDS); with durable delivery, stores what could not be
+	 * sent. Timers stop first.
+	 */
+	closeDelivery(seconds: number) {
+		const durable = this.durable;
+		if (durable !== undefined) durable.close(seconds);
+		else this.queue.drain(seconds);
 	}
 
 	/**
@@ -125,6 +163,7 @@ export class ServerRuntime {
 				sessionId: state?.sessionId ?? (isServerScoped ? this.sessions.server.id : undefined),
 				groups: state?.groups,
 				sanitize: this.sanitize,
+				disableGeoip: this.config.disableGeoip,
 			},
 		);
 		if (extras?.sdkProperties !== undefined) {

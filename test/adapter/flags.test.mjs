@@ -49,11 +49,78 @@ test("flag request payload: POST /flags/?v=2 with the token in the body and obje
 	assert.equal(sent.person_properties.plan, "pro");
 	assert.deepEqual(sent.groups, {});
 	assert.deepEqual(sent.group_properties, {});
-	// Known gaps (adapter/README.md): the SDK loads all of a player's flags at once and always
-	// disables GeoIP, so flag_keys_to_evaluate is absent and geoip_disable is true.
-	assert.equal(typeof sent.geoip_disable, "boolean");
-	if (sent.flag_keys_to_evaluate !== undefined) assert.deepEqual(sent.flag_keys_to_evaluate, ["the-flag"]);
+	assert.equal(sent.geoip_disable, false);
+	assert.deepEqual(sent.flag_keys_to_evaluate, ["the-flag"]);
 	assert.equal(ctx.fake.requests("other").length, 0);
+});
+
+test("a single-flag request carries exactly the requested key in flag_keys_to_evaluate", async (t) => {
+	if (!(await hasFlags())) return t.skip("the SDK has no PostHog:GetFeatureFlag yet");
+	await ctx.init();
+	ctx.fake.flags({ flags: { "my-specific-flag": true, "another-flag": "blue" } });
+	const { body } = await ctx.call("POST", "/get_feature_flag", { key: "my-specific-flag", distinct_id: "user_1" });
+	assert.equal(body.value, true);
+	const requests = ctx.fake.requests("flags");
+	assert.equal(requests.length, 1);
+	assert.deepEqual(requests[0].json.flag_keys_to_evaluate, ["my-specific-flag"]);
+});
+
+test("the call's groups, group_properties and person_properties reach the /flags body", async (t) => {
+	if (!(await hasFlags())) return t.skip("the SDK has no PostHog:GetFeatureFlag yet");
+	await ctx.init();
+	ctx.fake.flags({ flags: { "any-flag": true } });
+	const { status, body } = await ctx.call("POST", "/get_feature_flag", {
+		key: "any-flag",
+		distinct_id: "test_user_123",
+		groups: { company: "acme" },
+		group_properties: { company: { plan: "enterprise" } },
+		person_properties: { $device_id: "device_abc_123" },
+	});
+	assert.equal(status, 200, JSON.stringify(body));
+	const sent = ctx.fake.requests("flags")[0].json;
+	assert.equal(sent.groups.company, "acme");
+	assert.equal(sent.group_properties.company.plan, "enterprise");
+	assert.equal(sent.person_properties.$device_id, "device_abc_123");
+	assert.equal(sent.person_properties.distinct_id, "test_user_123");
+	// Per call: the next call without them sends empty maps.
+	await ctx.call("POST", "/get_feature_flag", { key: "any-flag", distinct_id: "test_user_123" });
+	const next = ctx.fake.requests("flags")[1].json;
+	assert.deepEqual(next.groups, {});
+	assert.deepEqual(next.group_properties, {});
+	assert.equal(next.person_properties.$device_id, undefined);
+});
+
+test("force_remote makes a /flags request", async (t) => {
+	if (!(await hasFlags())) return t.skip("the SDK has no PostHog:GetFeatureFlag yet");
+	await ctx.init();
+	ctx.fake.flags({ flags: { "signup-aa-test": "variant-a" } });
+	const { body } = await ctx.call("POST", "/get_feature_flag", {
+		key: "signup-aa-test",
+		distinct_id: "test_user_123",
+		person_properties: { $device_id: "device_abc_123" },
+		groups: {},
+		group_properties: {},
+		disable_geoip: true,
+		force_remote: true,
+	});
+	assert.equal(body.value, "variant-a");
+	const requests = ctx.fake.requests("flags");
+	assert.equal(requests.length, 1);
+	assert.equal(requests[0].json.geoip_disable, true);
+	assert.deepEqual(requests[0].json.flag_keys_to_evaluate, ["signup-aa-test"]);
+});
+
+test("a flag read captures one $feature_flag_called", async (t) => {
+	if (!(await hasFlags())) return t.skip("the SDK has no PostHog:GetFeatureFlag yet");
+	await ctx.init();
+	ctx.fake.flags({ flags: { "my-flag": true }, shape: "legacy" });
+	const { body } = await ctx.call("POST", "/get_feature_flag", { key: "my-flag", distinct_id: "user_1" });
+	assert.equal(body.value, true);
+	await ctx.flush();
+	const called = ctx.events().filter((event) => event.event === "$feature_flag_called");
+	assert.equal(called.length, 1);
+	assert.equal(called[0].properties.$feature_flag, "my-flag");
+	assert.equal(called[0].properties.$feature_flag_response, true);
 });
 
 test("two flag reads make two /flags requests", async (t) => {

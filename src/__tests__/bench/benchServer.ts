@@ -1,7 +1,7 @@
 // What the Luau halves of the benchmarks share: a server with the SDK installed and initialized
 // against a fake PostHog (torn down afterwards), and the median of timing samples.
 
-import { createWorld, World } from "../support/emulator";
+import { createWorld, Peer, World } from "../support/emulator";
 import { FakePostHog } from "../support/fakePostHog";
 import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
 
@@ -23,16 +23,16 @@ export interface BenchServerOptions {
 /** Runs `body` with a fresh world whose server has the SDK initialized; always destroys both after. */
 export function withBenchServer<T>(
 	options: BenchServerOptions,
-	body: (world: World, PostHog: PostHogApi, fake: FakePostHog) => T,
+	body: (world: World, PostHog: PostHogApi, fake: FakePostHog, server: Peer) => T,
 ): T {
 	const world = createWorld();
 	const fake = FakePostHog.create();
 	try {
 		options.prepareFake?.(fake);
-		const { PostHog } = startSdkServer(world);
+		const { PostHog, server } = startSdkServer(world);
 		PostHog.Init(testOptions(fake, options.init));
 		if (options.settleSeconds !== undefined) world.runFor(options.settleSeconds);
-		return body(world, PostHog, fake);
+		return body(world, PostHog, fake, server);
 	} finally {
 		world.destroy();
 		fake.close();

@@ -8,9 +8,12 @@
 
 import { HttpService } from "@rbxts/services";
 import { HttpRequest, HttpResult } from "../../core/platform";
-import { World } from "../support/emulator";
+import { DurableStore, ExperienceStorage, SharedMap, SharedQueue, StorageResult } from "../../core/storage";
+import { Peer, World } from "../support/emulator";
+import { FakePostHog } from "../support/fakePostHog";
+import { callOnServer } from "../support/flags";
 import { runtimeOf } from "../support/sdkInternals";
-import { PostHogApi } from "../support/sdk";
+import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
 import { median, withBenchServer } from "./benchServer";
 
 const ROUNDS = 15;
@@ -32,18 +35,20 @@ function properties(index: number): Record<string, unknown> {
 	};
 }
 
-function withServer<T>(body: (world: World, PostHog: PostHogApi) => T): T {
-	const init = {
-		captureLifecycleEvents: false,
-		captureErrors: false,
-		preloadFeatureFlags: false,
-		enableClientRelay: false,
-		flushAt: 1_000_000,
-		flushIntervalSeconds: 3600,
-		maxQueueSize: 1_000_000,
-		maxRequestsPerMinute: 500,
-	};
-	return withBenchServer({ init }, body);
+/** Init options: no autocapture, and nothing sent until the benchmark flushes. */
+const BENCH_INIT = {
+	captureLifecycleEvents: false,
+	captureErrors: false,
+	preloadFeatureFlags: false,
+	enableClientRelay: false,
+	flushAt: 1_000_000,
+	flushIntervalSeconds: 3600,
+	maxQueueSize: 1_000_000,
+	maxRequestsPerMinute: 500,
+};
+
+function withServer<T>(body: (world: World, PostHog: PostHogApi, fake: FakePostHog, server: Peer) => T): T {
+	return withBenchServer({ init: BENCH_INIT }, body);
 }
 
 function captureRound(PostHog: PostHogApi, round: number) {
@@ -127,13 +132,166 @@ function memoryCost(): MemoryResult {
 	});
 }
 
-export const DELIVERY_BENCH_PARTS = ["flush", "memory"];
+interface DurableResult {
+	/** Median real µs per event to store a queue at close (storage stubbed to answer at once). */
+	storeMicros: number;
+	/** Median real µs per event to claim a stored chunk and queue it (storage stubbed). */
+	pickupMicros: number;
+	/** Emulated storage requests to store and pick up 1,000 events. */
+	dataStoreRequests: number;
+	memoryStoreRequests: number;
+	/** JSON bytes of the stored chunks, per event. */
+	storedBytesPerEvent: number;
+}
+
+function ok<T>(value: T): StorageResult<T> {
+	return { ok: true, value };
+}
+
+/** Storage that keeps values in Luau tables and never yields: only the SDK's own work is timed. */
+class InstantStorage implements ExperienceStorage {
+	private readonly values = new Map<string, unknown>();
+	private readonly items = new Array<defined>();
+	/** Characters of stored events. */
+	storedBytes = 0;
+
+	sharedMap(): SharedMap {
+		return error("not used");
+	}
+
+	sharedQueue(): SharedQueue {
+		const items = this.items;
+		return {
+			add(value) {
+				items.push(value as defined);
+				return ok(undefined);
+			},
+			read() {
+				return items.size() === 0 ? ok(undefined) : ok({ items: [items.shift()!], readId: "r" });
+			},
+			remove() {
+				return ok(undefined);
+			},
+		};
+	}
+
+	durableStore(): DurableStore {
+		const values = this.values;
+		const count = (bytes: number) => (this.storedBytes += bytes);
+		return {
+			get(key) {
+				return ok(values.get(key));
+			},
+			set(key, value) {
+				values.set(key, value);
+				count((value as { events: string }).events.size());
+				return ok(undefined);
+			},
+			take(key) {
+				const value = values.get(key);
+				values.delete(key);
+				return ok(value);
+			},
+		};
+	}
+}
+
+/** PostHog answers 503 at once from now on, and one failed batch has made the queue see it. */
+function failSending(world: World, PostHog: PostHogApi) {
+	const runtime = runtimeOf(PostHog);
+	const failed: HttpResult = { kind: "response", status: 503, headers: {}, body: "" };
+	runtime.platform.http = {
+		request(_request: HttpRequest) {
+			return failed;
+		},
+	};
+	PostHog.Flush();
+	world.runFor(0.1);
+	assert(runtime.queue.failingForSeconds() !== undefined, "sending did not fail");
+}
+
+/** Stores 1,000 queued events at close while PostHog fails, then picks them up in another runtime. */
+function durableCost(): DurableResult {
+	const storeSamples = new Array<number>();
+	const pickupSamples = new Array<number>();
+	let storedBytes = 0;
+	for (let round = 0; round <= ROUNDS; round++) {
+		const storage = new InstantStorage();
+		withServer((world, PostHog) => {
+			const runtime = runtimeOf(PostHog);
+			runtime.platform.storage = storage;
+			runtime.durable?.stop();
+			runtime.durable = undefined;
+			runtime.startDurableDelivery();
+			captureRound(PostHog, round);
+			failSending(world, PostHog);
+			const started = os.clock();
+			runtime.durable!.close(25);
+			if (round > 0) storeSamples.push(((os.clock() - started) / EVENTS_PER_ROUND) * 1e6);
+			assert(runtime.queue.size() === 0, "the store benchmark kept events");
+			storedBytes = storage.storedBytes / EVENTS_PER_ROUND;
+		});
+		withServer((world, PostHog) => {
+			const runtime = runtimeOf(PostHog);
+			runtime.platform.storage = storage;
+			runtime.durable?.stop();
+			runtime.durable = undefined;
+			runtime.startDurableDelivery();
+			runtime.durable!.stop();
+			const started = os.clock();
+			while (runtime.durable!.pickUp()) {
+				// Each pickup queues one chunk; sending is not part of this figure.
+				runtime.queue.checkIn(runtime.queue.checkOut(math.huge, math.huge), true);
+			}
+			if (round > 0) pickupSamples.push(((os.clock() - started) / EVENTS_PER_ROUND) * 1e6);
+			assert(runtime.durable!.getStats().pickedUp === EVENTS_PER_ROUND, "the pickup benchmark lost events");
+		});
+	}
+	return {
+		storeMicros: median(storeSamples),
+		pickupMicros: median(pickupSamples),
+		...emulatedStorageRequests(),
+		storedBytesPerEvent: storedBytes,
+	};
+}
+
+/** Requests the emulated DataStore and MemoryStore see for 1,000 events stored at close and picked up. */
+function emulatedStorageRequests(): { dataStoreRequests: number; memoryStoreRequests: number } {
+	return withServer((world, PostHog, fake, server) => {
+		const runtime = runtimeOf(PostHog);
+		runtime.durable!.stop();
+		captureRound(PostHog, 0);
+		failSending(world, PostHog);
+		const before = world.storageStats();
+		// Storage calls yield world time: run them in a server thread.
+		const stored = callOnServer(world, server, () => runtime.durable!.close(25));
+		world.runUntil(() => stored.returned, 60, 0.05);
+		// A second server of the experience, whose sending works, picks them up.
+		const second = startSdkServer(world);
+		second.PostHog.Init(testOptions(fake, BENCH_INIT));
+		const picker = runtimeOf(second.PostHog);
+		picker.durable!.stop();
+		const pickedUp = callOnServer(world, second.server, () => {
+			while (picker.durable!.pickUp()) picker.queue.checkIn(picker.queue.checkOut(math.huge, math.huge), true);
+		});
+		world.runUntil(() => pickedUp.returned, 60, 0.05);
+		assert(picker.durable!.getStats().pickedUp === EVENTS_PER_ROUND, "the emulated pickup lost events");
+		const after = world.storageStats();
+		return {
+			dataStoreRequests: after.dataStore.requests - before.dataStore.requests,
+			memoryStoreRequests: after.memoryStore.requests - before.memoryStore.requests,
+		};
+	});
+}
+
+export const DELIVERY_BENCH_PARTS = ["flush", "memory", "durable"];
 
 /** Runs one part of the benchmark (see DELIVERY_BENCH_PARTS); returns its result as JSON. */
 export function runDeliveryBench(part: string): string {
 	let result: unknown;
 	if (part === "flush") result = flushCost();
 	else if (part === "memory") result = memoryCost();
+	else if (part === "durable") result = durableCost();
 	else error(`unknown benchmark part "${part}"`);
 	return HttpService.JSONEncode({ part, rounds: ROUNDS, eventsPerRound: EVENTS_PER_ROUND, result });
 }

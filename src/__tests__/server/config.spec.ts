@@ -54,6 +54,8 @@ const BAD_OPTIONS: Array<[string, Options, string]> = [
 	],
 	["enableCompression is a string", { enableCompression: "yes" }, 'option "enableCompression" must be true or false'],
 	["enableCompression is a number", { enableCompression: 1 }, 'option "enableCompression" must be true or false'],
+	["disableGeoip is a string", { disableGeoip: "false" }, 'option "disableGeoip" must be true or false, got "false"'],
+	["disableGeoip is a number", { disableGeoip: 0 }, 'option "disableGeoip" must be true or false, got 0 (number)'],
 	["beforeSend is a string", { beforeSend: "scrub" }, 'option "beforeSend" must be a function, got "scrub" (string)'],
 	["beforeSend is a table", { beforeSend: {} }, 'option "beforeSend" must be a function, got a table'],
 	[

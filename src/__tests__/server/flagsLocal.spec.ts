@@ -21,14 +21,23 @@ const DAY_MILLIS = 86_400_000;
 describe("local evaluation", () => {
 	const spec = useServerSpec({ shared: true });
 
-	/** Serves `flags` as definitions, then Init with the secure key and the definitions loaded. */
+	/**
+	 * Serves `flags` as definitions, then Init with the secure key and the definitions loaded. Every
+	 * test serves its own definitions to a new SDK in the same world, so sharing is off here: the
+	 * previous test's SDK would hand over its definitions (flagsShared.spec covers sharing).
+	 */
 	function init(flags: WireFlag[], overrides?: Record<string, unknown>, etag?: string) {
 		for (const client of [...spec.world.clients]) spec.world.removePlayer(client);
 		spec.fake.flags({ flags: {} });
 		spec.fake.definitions(definitionsBody(flags, { groupTypeMapping: { "0": "guild" } }), etag);
 		spec.world.runFor(0.1);
 		spec.fake.clear();
-		spec.init({ featureFlagsSecureKey: SECURE_KEY, preloadFeatureFlags: true, ...overrides });
+		spec.init({
+			featureFlagsSecureKey: SECURE_KEY,
+			preloadFeatureFlags: true,
+			shareFlagDefinitions: false,
+			...overrides,
+		});
 		spec.world.runFor(0.5);
 	}
 
@@ -159,7 +168,7 @@ describe("local evaluation", () => {
 			for (const client of [...spec.world.clients]) spec.world.removePlayer(client);
 			spec.fake.definitions(definitionsBody(FLAGS));
 			spec.fake.script("definitions", [{ delaySeconds: 1 }]);
-			spec.init({ featureFlagsSecureKey: SECURE_KEY, preloadFeatureFlags: true });
+			spec.init({ featureFlagsSecureKey: SECURE_KEY, preloadFeatureFlags: true, shareFlagDefinitions: false });
 			spec.world.joinPlayer({ userId: 501 });
 			spec.world.runFor(2);
 			expect(spec.fake.requests("flags").size()).toBe(0);

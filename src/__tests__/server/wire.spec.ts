@@ -136,6 +136,30 @@ describe("the wire format", () => {
 			expect(props(onlyEvent()).$geoip_disable).toBe(true);
 		});
 
+		it("leaves $geoip_disable out of every kind of event with disableGeoip = false", () => {
+			spec.init({ disableGeoip: false, flushAt: 10 });
+			for (const [, call] of kinds) call(1001);
+			spec.PostHog.Capture(undefined, "shop_restocked");
+			send();
+			const events = spec.delivered();
+			expect(events.size()).toBe(kinds.size() + 1);
+			for (const event of events) expect(props(event).$geoip_disable).toBeUndefined();
+		});
+
+		it("keeps a caller's $geoip_disable with disableGeoip = false", () => {
+			spec.init({ disableGeoip: false });
+			spec.PostHog.Capture("user-1", "clicked", { $geoip_disable: true });
+			send();
+			expect(props(onlyEvent()).$geoip_disable).toBe(true);
+		});
+
+		it("overrides a caller's $geoip_disable = false by default", () => {
+			spec.init();
+			spec.PostHog.Capture("user-1", "clicked", { $geoip_disable: false });
+			send();
+			expect(props(onlyEvent()).$geoip_disable).toBe(true);
+		});
+
 		it("names the place, its version, the experience and the server", () => {
 			spec.init();
 			spec.PostHog.Capture("user-1", "clicked");

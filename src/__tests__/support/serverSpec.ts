@@ -40,12 +40,16 @@ export interface ServerSpec {
 	warnings: () => string[];
 }
 
-/** Init options for the fake with autocapture, error capture and flag preloading off. */
+/**
+ * Init options for the fake with autocapture, error capture, flag preloading and durable delivery off
+ * (stored events would outlive the test in a shared world).
+ */
 export function specOptions(fake: FakePostHog, overrides?: Record<string, unknown>): Record<string, unknown> {
 	return testOptions(fake, {
 		captureLifecycleEvents: false,
 		captureErrors: false,
 		preloadFeatureFlags: false,
+		durableDelivery: false,
 		...overrides,
 	});
 }

@@ -50,6 +50,14 @@ export interface PostHogOptions {
 	maxRequestsPerMinute?: number;
 	/** Edits or drops events before they are queued (see BeforeSend). @default nil */
 	beforeSend?: BeforeSend;
+	/**
+	 * Stop PostHog from geolocating requests: every event carries `$geoip_disable = true` and flag
+	 * requests send `geoip_disable: true`. The requests come from a Roblox data centre, so PostHog's
+	 * GeoIP would give every player the data centre's location; keep it on and send the player's
+	 * country yourself (the SDK does for flags, see sendDefaultPersonPropertiesForFlags). With false,
+	 * events carry no `$geoip_disable` and flag requests send `geoip_disable: false`. @default true
+	 */
+	disableGeoip?: boolean;
 
 	/** Fetch a player's flags when they join. @default true */
 	preloadFeatureFlags?: boolean;
@@ -80,6 +88,20 @@ export interface PostHogOptions {
 	 * like 10 flag requests, for every game server. @default 30
 	 */
 	featureFlagsPollIntervalSeconds?: number;
+	/**
+	 * With featureFlagsSecureKey: share the flag definitions between the experience's servers through
+	 * MemoryStore and DataStore, so one server per poll interval asks PostHog and the others read its
+	 * copy. A server polls PostHog itself whenever the shared copy can't be used (storage failing, no
+	 * recent copy). Studio's test server always polls itself. @default true
+	 */
+	shareFlagDefinitions?: boolean;
+
+	/**
+	 * Keep events that can't be sent in time (PostHog unreachable at shutdown, a long outage) in the
+	 * experience's DataStore and MemoryStore, for any server of the experience to send later.
+	 * @default true on live servers, false in Studio
+	 */
+	durableDelivery?: boolean;
 
 	/** Capture player_joined/left/idle and server_started/shutdown. @default true */
 	captureLifecycleEvents?: boolean;
@@ -118,11 +140,15 @@ export interface PostHogConfig {
 	enableCompression: boolean;
 	maxRequestsPerMinute: number;
 	beforeSend: BeforeSend | undefined;
+	disableGeoip: boolean;
 	preloadFeatureFlags: boolean;
 	sendFeatureFlagEvents: boolean;
 	sendDefaultPersonPropertiesForFlags: boolean;
 	featureFlagsSecureKey: string | undefined;
 	featureFlagsPollIntervalSeconds: number;
+	shareFlagDefinitions: boolean;
+	/** Undefined: on where experience storage exists, except in Studio. */
+	durableDelivery: boolean | undefined;
 	captureLifecycleEvents: boolean;
 	captureErrors: boolean;
 	errorDebounceSeconds: number;
@@ -136,8 +162,13 @@ export interface PostHogConfig {
 
 export const DEFAULT_HOST = "https://us.i.posthog.com";
 
-/** The defaults documented on PostHogOptions (apiKey has none; beforeSend and featureFlagsSecureKey default to nil). */
-export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSend" | "featureFlagsSecureKey">> = {
+/**
+ * The defaults documented on PostHogOptions (apiKey has none; beforeSend and featureFlagsSecureKey
+ * default to nil; durableDelivery's depends on where the server runs).
+ */
+export const CONFIG_DEFAULTS: Readonly<
+	Omit<PostHogConfig, "apiKey" | "beforeSend" | "featureFlagsSecureKey" | "durableDelivery">
+> = {
 	host: DEFAULT_HOST,
 	flushAt: 20,
 	flushIntervalSeconds: 30,
@@ -146,10 +177,12 @@ export const CONFIG_DEFAULTS: Readonly<Omit<PostHogConfig, "apiKey" | "beforeSen
 	maxRetries: 3,
 	enableCompression: true,
 	maxRequestsPerMinute: 60,
+	disableGeoip: true,
 	preloadFeatureFlags: true,
 	sendFeatureFlagEvents: true,
 	sendDefaultPersonPropertiesForFlags: true,
 	featureFlagsPollIntervalSeconds: 30,
+	shareFlagDefinitions: true,
 	captureLifecycleEvents: true,
 	captureErrors: true,
 	errorDebounceSeconds: 1,

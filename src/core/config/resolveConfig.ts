@@ -27,6 +27,8 @@ const RULES: { readonly [K in Exclude<OptionName, "apiKey">]: OptionRule } = {
 	captureErrors: { kind: "boolean" },
 	captureLifecycleEvents: { kind: "boolean" },
 	clientRateLimitPerSecond: { kind: "number", min: 0 },
+	disableGeoip: { kind: "boolean" },
+	durableDelivery: { kind: "boolean" },
 	enableClientRelay: { kind: "boolean" },
 	enableCompression: { kind: "boolean" },
 	errorDebounceSeconds: { kind: "number", min: 0 },
@@ -46,6 +48,7 @@ const RULES: { readonly [K in Exclude<OptionName, "apiKey">]: OptionRule } = {
 	sendDefaultPersonPropertiesForFlags: { kind: "boolean" },
 	sendFeatureFlagEvents: { kind: "boolean" },
 	serverDistinctId: { kind: "string" },
+	shareFlagDefinitions: { kind: "boolean" },
 };
 
 /** Accepted alternative names: alias -> option. */

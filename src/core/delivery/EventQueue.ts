@@ -2,7 +2,8 @@
 // JSON-encoding each event once (a poison event is dropped alone), the count and byte bounds
 // (drop-oldest), flush triggers (flushAt, interval, on demand), batching, retry with backoff in
 // delivery rounds, 413 splitting, the HTTP budget, and the shutdown drain. Events leave the queue by
-// uuid only, never by position. Pure: time, threads, HTTP and JSON come from the Platform.
+// uuid only, never by position. Durable delivery moves encoded events out (checkOut/checkIn) and in
+// (adopt) without knowing where they go. Pure: time, threads, HTTP and JSON come from the Platform.
 //
 // Delivery rounds: a batch is sent at most 1 + maxRetries times in a row (the capture contract:
 // five 503s with maxRetries 3 make exactly 4 requests). When its last retry fails, its events are
@@ -92,6 +93,10 @@ export interface QueueStats {
 	captured: number;
 	/** Events PostHog accepted. */
 	sent: number;
+	/** Events moved out to experience storage (durable delivery), for any server to send. */
+	spilled: number;
+	/** Events taken in from experience storage to be sent by this server. */
+	adopted: number;
 	dropped: Record<DropReason, number>;
 	/** Batches that failed and were put back to be retried. */
 	retries: number;
@@ -105,6 +110,22 @@ export interface QueueStats {
 	pendingBytes: number;
 }
 
+/** A queued event in its wire form, as it moves to and from experience storage. */
+export interface EncodedEvent {
+	uuid: string;
+	/** The event's JSON, exactly as it goes into a batch. */
+	encoded: string;
+}
+
+export interface DrainOptions {
+	/**
+	 * Stop sending at the first failed request (PostHog down or throttling) instead of retrying until
+	 * the deadline: the caller has somewhere else to put the rest (durable delivery), and reports it,
+	 * so events left are not warned about here.
+	 */
+	stopOnFailure?: boolean;
+}
+
 export interface DrainResult {
 	/** Events sent during the drain. */
 	sent: number;
@@ -112,6 +133,8 @@ export interface DrainResult {
 	remaining: number;
 	/** True when it stopped at the deadline with events left. */
 	timedOut: boolean;
+	/** True when it stopped early because a request failed (DrainOptions.stopOnFailure). */
+	stoppedOnFailure: boolean;
 }
 
 /** parked: its batch used up its retries; it waits, still queued, for the next delivery round. */
@@ -178,6 +201,8 @@ export class EventQueue {
 	private batchSizeLimit: number;
 	/** Failed sends in a row, for the backoff exponent; reset by a success. */
 	private consecutiveFailures = 0;
+	/** Monotonic time of the first failure of the current failure streak; undefined while healthy. */
+	private failingSince: number | undefined;
 	/** Monotonic time before which the normal flush does not send (after a retryable failure). */
 	private backoffUntil: number | undefined;
 	private isHttpDisabled = false;
@@ -196,6 +221,8 @@ export class EventQueue {
 	private readonly stats = {
 		captured: 0,
 		sent: 0,
+		spilled: 0,
+		adopted: 0,
 		dropped: emptyDropCounts(),
 		retries: 0,
 		requests: 0,
@@ -293,7 +320,7 @@ export class EventQueue {
 	 * `timeoutSeconds` have passed. YIELDS; call it from a thread that may yield (BindToClose).
 	 * Events queued while it runs are sent too.
 	 */
-	drain(timeoutSeconds: number): DrainResult {
+	drain(timeoutSeconds: number, options: DrainOptions = {}): DrainResult {
 		const platform = this.deps.platform;
 		const clock = platform.clock;
 		const startedAt = clock.monotonicSeconds();
@@ -308,8 +335,9 @@ export class EventQueue {
 
 		let active = 0;
 		let isDisabled = false;
+		let hasFailed = false;
 		while (true) {
-			while (!isDisabled && active < this.limits.drainConcurrency && this.queuedCount > 0) {
+			while (!isDisabled && !hasFailed && active < this.limits.drainConcurrency && this.queuedCount > 0) {
 				const uuids = this.takeBatch();
 				active += 1;
 				platform.scheduler.spawn(() => {
@@ -317,11 +345,12 @@ export class EventQueue {
 					const timeout = math.clamp(math.ceil(remaining), 1, this.limits.requestTimeoutSeconds);
 					const [ok, settled] = pcall(() => this.send(uuids, timeout));
 					if (ok && settled.outcome === "httpDisabled") isDisabled = true;
+					if (options.stopOnFailure === true && (!ok || isFailure(settled.outcome))) hasFailed = true;
 					active -= 1;
 				});
 			}
 			const isIdle = active === 0 && this.inFlightCount === 0;
-			if (isIdle && (this.queuedCount === 0 || isDisabled)) break;
+			if (isIdle && (this.queuedCount === 0 || isDisabled || hasFailed)) break;
 			if (clock.monotonicSeconds() >= deadline) break;
 			platform.scheduler.wait(this.limits.drainPollSeconds);
 		}
@@ -332,9 +361,11 @@ export class EventQueue {
 		const result: DrainResult = {
 			sent: this.stats.sent - sentBefore,
 			remaining,
-			timedOut: unsent > 0 && !isDisabled,
+			timedOut: unsent > 0 && !isDisabled && !hasFailed,
+			stoppedOnFailure: hasFailed,
 		};
-		this.deps.logger.log(remaining > 0 ? "warn" : "debug", "DRAIN_FINISHED", {
+		const isWarning = remaining > 0 && options.stopOnFailure !== true;
+		this.deps.logger.log(isWarning ? "warn" : "debug", "DRAIN_FINISHED", {
 			seconds: string.format("%.1f", clock.monotonicSeconds() - startedAt),
 			sent: result.sent,
 			remaining,
@@ -347,6 +378,8 @@ export class EventQueue {
 		return {
 			captured: this.stats.captured,
 			sent: this.stats.sent,
+			spilled: this.stats.spilled,
+			adopted: this.stats.adopted,
 			dropped: table.clone(this.stats.dropped),
 			retries: this.stats.retries,
 			requests: this.stats.requests,
@@ -364,6 +397,76 @@ export class EventQueue {
 	/** Diagnostics: the uuid of the last event enqueue accepted (undefined before the first). */
 	lastQueuedUuid(): string | undefined {
 		return this.lastQueued;
+	}
+
+	/**
+	 * How long sending has been failing (every request since then failed, or HTTP is disabled), in
+	 * seconds; undefined while the last request succeeded or none was made.
+	 */
+	failingForSeconds(): number | undefined {
+		if (this.failingSince === undefined) return undefined;
+		return this.deps.platform.clock.monotonicSeconds() - this.failingSince;
+	}
+
+	/**
+	 * Takes the oldest events that are not being sent (at most `maxEvents` and, past the first,
+	 * `maxBytes` of JSON) out of delivery, for storing elsewhere. They stay pending until checkIn.
+	 */
+	checkOut(maxEvents: number, maxBytes: number): Array<EncodedEvent> {
+		this.startRound();
+		const taken = new Array<EncodedEvent>();
+		let bytes = 0;
+		for (let index = this.head; index < this.entries.size(); index++) {
+			if (taken.size() >= maxEvents) break;
+			const entry = this.entries[index];
+			if (entry.state !== "queued") continue;
+			if (taken.size() > 0 && bytes + entry.bytes > maxBytes) break;
+			entry.state = "inFlight";
+			this.queuedCount -= 1;
+			this.inFlightCount += 1;
+			bytes += entry.bytes;
+			taken.push({ uuid: entry.uuid, encoded: entry.encoded });
+		}
+		return taken;
+	}
+
+	/** Ends a checkOut: stored events leave the queue; the others are queued again to be sent here. */
+	checkIn(events: ReadonlyArray<EncodedEvent>, isStored: boolean) {
+		let stored = 0;
+		for (const event of events) {
+			const entry = this.inFlightEntry(event.uuid);
+			if (entry === undefined) continue;
+			if (isStored) {
+				this.removeEntry(entry);
+				stored += 1;
+			} else {
+				this.requeue(entry);
+			}
+		}
+		this.stats.spilled += stored;
+		if (!isStored && this.queuedCount >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+	}
+
+	/**
+	 * Queues events another server stored (already through beforeSend and encoded), keeping their uuid
+	 * and timestamp. A uuid already pending here is skipped. Returns how many were queued.
+	 */
+	adopt(events: ReadonlyArray<EncodedEvent>): number {
+		let adopted = 0;
+		for (const event of events) {
+			if (this.byUuid.has(event.uuid)) continue;
+			const bytes = event.encoded.size();
+			if (!this.makeRoom(bytes)) continue;
+			const entry: Entry = { uuid: event.uuid, encoded: event.encoded, bytes, state: "queued", failures: 0 };
+			this.entries.push(entry);
+			this.byUuid.set(entry.uuid, entry);
+			this.queuedCount += 1;
+			this.pendingBytes += bytes;
+			adopted += 1;
+		}
+		this.stats.adopted += adopted;
+		if (this.queuedCount >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		return adopted;
 	}
 
 	private isDraining(): boolean {
@@ -556,6 +659,7 @@ export class EventQueue {
 		const logger = this.deps.logger;
 		const count = uuids.size();
 		const outcome = classifyResponse(result, count);
+		if (isFailure(outcome)) this.failingSince ??= this.deps.platform.clock.monotonicSeconds();
 		let retryDelaySeconds = 0;
 		switch (outcome) {
 			case "sent": {
@@ -568,6 +672,7 @@ export class EventQueue {
 				}
 				this.stats.sent += sent;
 				this.consecutiveFailures = 0;
+				this.failingSince = undefined;
 				this.batchSizeLimit = math.min(this.options.maxBatchSize, this.batchSizeLimit * 2);
 				if (this.isHttpDisabled) {
 					this.isHttpDisabled = false;
@@ -809,6 +914,11 @@ function toWireObject(event: CapturedEvent): object {
 	};
 	if (next(event.properties)[0] !== undefined) wire.properties = event.properties;
 	return wire;
+}
+
+/** PostHog could not take the batch now (as opposed to refusing it for good). */
+function isFailure(outcome: DeliveryOutcome): boolean {
+	return outcome === "retry" || outcome === "throttled" || outcome === "httpDisabled";
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -1,8 +1,8 @@
 // Builds the wire event for one capture call. Properties merge in ONE order, later wins:
 //   1. super properties (Register)
 //   2. the caller's properties
-//   3. SDK context: $lib, $lib_version, $geoip_disable, place/server ids, $os, $device_type,
-//      $session_id, $groups, $process_person_profile
+//   3. SDK context: $lib, $lib_version, $geoip_disable (unless disableGeoip is false), place/server
+//      ids, $os, $device_type, $session_id, $groups, $process_person_profile
 //   4. $set and $set_once from their own arguments (Identify)
 // Object-typed fields that would be empty are omitted: JSONEncode writes `{}` as `[]`.
 
@@ -56,6 +56,12 @@ export interface EventContext {
 	groups?: Readonly<Record<string, string>>;
 	/** Passed to sanitizeProperties (the engine's Instance describer). */
 	sanitize?: SanitizeOptions;
+	/**
+	 * Ask PostHog not to geolocate the event (`$geoip_disable: true`, over the caller's). With false
+	 * the SDK adds nothing, so PostHog's GeoIP applies unless the caller set `$geoip_disable`.
+	 * @default true
+	 */
+	disableGeoip?: boolean;
 }
 
 export function buildEvent(input: EventInput, context: EventContext): CapturedEvent {
@@ -66,7 +72,7 @@ export function buildEvent(input: EventInput, context: EventContext): CapturedEv
 
 	properties["$lib"] = context.libName;
 	properties["$lib_version"] = context.libVersion;
-	properties["$geoip_disable"] = true;
+	if (context.disableGeoip !== false) properties["$geoip_disable"] = true;
 	const server = context.server;
 	if (server !== undefined) {
 		properties["place_id"] = server.placeId;

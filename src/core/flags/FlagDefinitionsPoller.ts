@@ -26,7 +26,7 @@ export interface DefinitionsRequestInput {
 
 /** What a definitions answer means for the definitions held. */
 export type DefinitionsAction =
-	| { kind: "store"; definitions: FlagDefinitions; etag?: string }
+	| { kind: "store"; definitions: FlagDefinitions; etag?: string; body: string }
 	/** 304: the held definitions are current. */
 	| { kind: "keep"; etag?: string }
 	/** Drop the held definitions (flags go remote) and back off. */
@@ -70,7 +70,7 @@ export function handleDefinitionsResponse(result: HttpResult, json: Json): Defin
 	if (!ok) return { kind: "retryLater", reason: "the body is not JSON" };
 	const parsed = parseFlagDefinitions(decoded, json);
 	if (parsed.kind === "invalid") return { kind: "retryLater", reason: parsed.reason };
-	return { kind: "store", definitions: parsed.definitions, etag };
+	return { kind: "store", definitions: parsed.definitions, etag, body: result.body };
 }
 
 export interface FlagDefinitionsPollerOptions {
@@ -95,6 +95,8 @@ export interface FlagDefinitionsPollerDeps {
 
 export class FlagDefinitionsPoller {
 	private definitions?: FlagDefinitions;
+	/** The JSON text the held definitions were read from (shared with other servers). */
+	private body?: string;
 	private loadedAtMillis?: number;
 	private etag?: string;
 	private failures = 0;
@@ -115,6 +117,49 @@ export class FlagDefinitionsPoller {
 	/** Unix milliseconds of the last 200 or 304 (`$feature_flag_definitions_loaded_at`). */
 	getLoadedAtMillis(): number | undefined {
 		return this.definitions === undefined ? undefined : this.loadedAtMillis;
+	}
+
+	/** The JSON text of the held definitions, or undefined when none are held. */
+	getBody(): string | undefined {
+		return this.definitions === undefined ? undefined : this.body;
+	}
+
+	/** The ETag of the held definitions, if PostHog sent one. */
+	getEtag(): string | undefined {
+		return this.etag;
+	}
+
+	/**
+	 * Holds definitions another server fetched (the shared copy): the body is read like a 200's.
+	 * Returns false, keeping what is held, when it cannot be read.
+	 */
+	adopt(body: string, etag: string | undefined, loadedAtMillis: number): boolean {
+		const response: HttpResult = { kind: "response", status: 200, headers: {}, body };
+		const action = handleDefinitionsResponse(response, this.deps.json);
+		if (action.kind !== "store") return false;
+		this.etag = etag;
+		this.definitions = action.definitions;
+		this.body = body;
+		this.loadedAtMillis = loadedAtMillis;
+		this.deps.logger.debug("FLAG_DEFINITIONS_SHARED", { count: action.definitions.flags.size() });
+		this.options.onChange?.(this.definitions);
+		return true;
+	}
+
+	/** Drops the held definitions because the server polling for all of them was refused (401/402/403). */
+	adoptCleared() {
+		const hadDefinitions = this.definitions !== undefined;
+		this.definitions = undefined;
+		this.body = undefined;
+		this.etag = undefined;
+		if (hadDefinitions) this.options.onChange?.(undefined);
+	}
+
+	/** Another server confirmed the held definitions current at `loadedAtMillis` (a 304 it got). */
+	confirmLoadedAt(loadedAtMillis: number) {
+		if (this.definitions !== undefined && loadedAtMillis > (this.loadedAtMillis ?? 0)) {
+			this.loadedAtMillis = loadedAtMillis;
+		}
 	}
 
 	/** Polls now in a new thread, then every pollIntervalSeconds (longer while failing). */
@@ -163,6 +208,7 @@ export class FlagDefinitionsPoller {
 				this.failures = 0;
 				this.etag = action.etag;
 				this.definitions = action.definitions;
+				this.body = action.body;
 				this.loadedAtMillis = this.deps.clock.nowMillis();
 				logger.resetOnce("FLAG_DEFINITIONS_UNAUTHORIZED");
 				logger.resetOnce("FLAG_DEFINITIONS_QUOTA_LIMITED");
@@ -178,6 +224,7 @@ export class FlagDefinitionsPoller {
 				this.failures += 1;
 				const hadDefinitions = this.definitions !== undefined;
 				this.definitions = undefined;
+				this.body = undefined;
 				this.etag = undefined;
 				if (action.reason === "unauthorized") {
 					logger.once("error", "FLAG_DEFINITIONS_UNAUTHORIZED", { status: action.status });

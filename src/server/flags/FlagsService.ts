@@ -7,6 +7,7 @@
 // PostHogServer.Init creates it, registers it with PlayersBridge (attach) and starts the definitions
 // polling (start); Shutdown stops it.
 
+import { RunService } from "@rbxts/services";
 import { buildDefaultPersonProperties } from "../../core/flags/buildDefaultPersonProperties";
 import {
 	buildFeatureFlagCalledProperties,
@@ -25,6 +26,7 @@ import { FeatureFlagCalledTracker } from "../../core/flags/FeatureFlagCalledTrac
 import { fetchFlags } from "../../core/flags/fetchFlags";
 import { FlagDefinition, FlagDefinitions, FlagValue } from "../../core/flags/FlagDefinition";
 import { FlagDefinitionsPoller } from "../../core/flags/FlagDefinitionsPoller";
+import { SharedDefinitions } from "../../core/flags/SharedDefinitions";
 import { CachedFlag, PlayerFlagCache } from "../../core/flags/PlayerFlagCache";
 import { Cancel, HttpClient } from "../../core/platform";
 import { Completion } from "../../engine/Completion";
@@ -32,6 +34,7 @@ import { lookupCountryCode, readJoinFacts } from "../../engine/playerFacts";
 import { PlayersBridge } from "../../engine/PlayersBridge";
 import { KnownSubject, ServerRuntime } from "../ServerRuntime";
 import { FeatureFlag } from "./FeatureFlag";
+import { FeatureFlagOptions } from "./FeatureFlagOptions";
 
 /** Longest a join waits for the player's country before loading their flags without it. */
 export const FLAGS_COUNTRY_WAIT_SECONDS = 2;
@@ -106,6 +109,66 @@ function assign(target: Record<string, unknown>, source: Readonly<Record<string,
 	for (const [key, value] of pairs(source)) target[key] = value;
 }
 
+interface MutableInputs {
+	groups: Record<string, string> | undefined;
+	personProperties: Record<string, unknown>;
+	groupProperties: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * A read's options over the subject's inputs: its person properties win; its groups replace the
+ * subject's group of the same type (whose properties then no longer apply); its group properties
+ * merge over the rest.
+ */
+function applyCallInputs(inputs: MutableInputs, call: FeatureFlagOptions, sendDefaults: boolean): EvaluationInputs {
+	const { personProperties, groupProperties } = inputs;
+	assign(personProperties, call.personProperties);
+	let groups = inputs.groups;
+	if (call.groups !== undefined) {
+		groups ??= {};
+		for (const [groupType, groupKey] of pairs(call.groups)) {
+			const previousKey = groups[groupType];
+			if (previousKey !== undefined && previousKey !== groupKey) delete groupProperties[groupType];
+			const properties = groupProperties[groupType] ?? {};
+			if (sendDefaults) properties.$group_key = groupKey;
+			groupProperties[groupType] = properties;
+			groups[groupType] = groupKey;
+		}
+	}
+	if (call.groupProperties !== undefined) {
+		for (const [groupType, overrides] of pairs(call.groupProperties)) {
+			const properties = groupProperties[groupType] ?? {};
+			assign(properties, overrides);
+			groupProperties[groupType] = properties;
+		}
+	}
+	return { groups, personProperties, groupProperties };
+}
+
+/** `read` after an evaluation that got no answer (`errorCode`): the subject's loaded value, carrying the error. */
+function withError(read: FlagRead, key: string, errorCode: string): FlagRead {
+	if (read.kind === "notLoaded") {
+		return {
+			kind: "missing",
+			isLoaded: false,
+			call: { flagKey: key, value: undefined, locallyEvaluated: false, error: errorCode },
+		};
+	}
+	const previous = read.call.error;
+	return { ...read, call: { ...read.call, error: previous === undefined ? errorCode : `${previous},${errorCode}` } };
+}
+
+/** The subject's groups with a read's groups on top (for `$groups` and the dedupe of `$feature_flag_called`). */
+function groupsWithCall(
+	groups: Readonly<Record<string, string>> | undefined,
+	call: FeatureFlagOptions | undefined,
+): Readonly<Record<string, string>> | undefined {
+	if (call?.groups === undefined) return groups;
+	const merged: Record<string, string> = groups === undefined ? {} : table.clone(groups);
+	for (const [groupType, groupKey] of pairs(call.groups)) merged[groupType] = groupKey;
+	return merged;
+}
+
 export class FlagsService {
 	private readonly cache = new PlayerFlagCache();
 	private readonly tracker = new FeatureFlagCalledTracker();
@@ -118,6 +181,8 @@ export class FlagsService {
 	/** Every request goes through here: it takes from the shared HTTP budget or fails without sending. */
 	private readonly http: HttpClient;
 	private readonly poller?: FlagDefinitionsPoller;
+	/** Shares the polls with the experience's other servers (shareFlagDefinitions). */
+	private readonly shared?: SharedDefinitions;
 	/** Completes when the first definitions poll ended (whatever its outcome). */
 	private readonly firstPoll = new Completion<boolean>();
 	private cancelPoll?: Cancel;
@@ -141,6 +206,19 @@ export class FlagsService {
 				},
 				{ ...platform, http: this.http, logger: runtime.logger },
 			);
+			// Studio runs one server, which has nobody to share with.
+			const storage = platform.storage;
+			if (config.shareFlagDefinitions && storage !== undefined && !RunService.IsStudio()) {
+				this.shared = new SharedDefinitions(
+					this.poller,
+					{
+						host: config.host,
+						projectApiKey: config.apiKey,
+						pollIntervalSeconds: config.featureFlagsPollIntervalSeconds,
+					},
+					{ ...platform, storage, logger: runtime.logger },
+				);
+			}
 		}
 	}
 
@@ -159,11 +237,22 @@ export class FlagsService {
 		this.runtime.platform.scheduler.spawn(() => this.poll());
 	}
 
+	/**
+	 * At server close: stops sharing the flag definitions and hands the lease to another server now,
+	 * rather than when it runs out. YIELDS for one storage call at most; never throws.
+	 */
+	handOverDefinitions() {
+		const shared = this.shared;
+		if (shared !== undefined) pcall(() => shared.stop());
+	}
+
 	/** Stops polling and forgets every subject (Shutdown). Loads in flight finish without storing. */
 	stop() {
 		this.isStopped = true;
 		this.cancelPoll?.();
 		this.cancelPoll = undefined;
+		const shared = this.shared;
+		if (shared !== undefined) this.runtime.platform.scheduler.spawn(() => shared.stop());
 		this.firstPoll.complete(false);
 		for (const [, record] of this.records) record.queued?.complete(false);
 		this.records.clear();
@@ -174,19 +263,27 @@ export class FlagsService {
 		this.tracker.reset();
 	}
 
-	/** IsFeatureEnabled: never yields. `defaultValue` answers while nothing is loaded. */
-	isFeatureEnabled(subject: KnownSubject, key: string, defaultValue: boolean | undefined): boolean {
-		const read = this.read(subject, key);
-		this.reportCall(subject, read);
+	/**
+	 * IsFeatureEnabled: never yields without `options` (see evaluate). `defaultValue` answers while
+	 * nothing is loaded.
+	 */
+	isFeatureEnabled(
+		subject: KnownSubject,
+		key: string,
+		defaultValue: boolean | undefined,
+		options?: FeatureFlagOptions,
+	): boolean {
+		const read = this.readOrEvaluate(subject, key, options);
+		this.reportCall(subject, read, options);
 		if (read.kind === "value") return isEnabledValue(read.value);
 		if (read.kind === "missing" && read.isLoaded) return false;
 		return defaultValue ?? false;
 	}
 
-	/** GetFeatureFlag: never yields; a flag without a value reads as false. */
-	getFeatureFlag(subject: KnownSubject, key: string): FeatureFlag {
-		const read = this.read(subject, key);
-		this.reportCall(subject, read);
+	/** GetFeatureFlag: never yields without `options` (see evaluate); a flag without a value reads as false. */
+	getFeatureFlag(subject: KnownSubject, key: string, options?: FeatureFlagOptions): FeatureFlag {
+		const read = this.readOrEvaluate(subject, key, options);
+		this.reportCall(subject, read, options);
 		if (read.kind !== "value") return { key, value: false, isEnabled: false };
 		const value = read.value;
 		return {
@@ -198,9 +295,9 @@ export class FlagsService {
 		};
 	}
 
-	/** GetFeatureFlagPayload: never yields, sends no event. */
-	getFeatureFlagPayload(subject: KnownSubject, key: string): unknown {
-		const read = this.read(subject, key);
+	/** GetFeatureFlagPayload: never yields without `options` (see evaluate), sends no event. */
+	getFeatureFlagPayload(subject: KnownSubject, key: string, options?: FeatureFlagOptions): unknown {
+		const read = this.readOrEvaluate(subject, key, options);
 		return read.kind === "value" ? read.payload : undefined;
 	}
 
@@ -303,14 +400,23 @@ export class FlagsService {
 		record.queued = undefined;
 	}
 
-	/** One definitions poll, then the next after the poller's delay (longer while failing). */
+	/**
+	 * One definitions poll, then the next after the poller's delay (longer while failing); or, when
+	 * sharing, one round of SharedDefinitions every interval.
+	 */
 	private poll() {
 		const poller = this.poller;
 		if (poller === undefined || this.isStopped) return;
-		poller.pollNow();
+		let delaySeconds: number;
+		if (this.shared !== undefined) {
+			delaySeconds = this.shared.tick();
+		} else {
+			poller.pollNow();
+			delaySeconds = poller.nextDelaySeconds();
+		}
 		this.firstPoll.complete(true);
 		if (this.isStopped) return;
-		this.cancelPoll = this.runtime.platform.scheduler.delay(poller.nextDelaySeconds(), () => this.poll());
+		this.cancelPoll = this.runtime.platform.scheduler.delay(delaySeconds, () => this.poll());
 	}
 
 	private isLive(record: SubjectFlags): boolean {
@@ -475,7 +581,13 @@ export class FlagsService {
 			return false;
 		}
 		const built = buildFlagsRequest(
-			{ host: runtime.config.host, apiKey: runtime.config.apiKey, distinctId, ...inputs },
+			{
+				host: runtime.config.host,
+				apiKey: runtime.config.apiKey,
+				distinctId,
+				...inputs,
+				geoipDisable: runtime.config.disableGeoip,
+			},
 			json,
 		);
 		if (built.kind === "unencodable") {
@@ -495,8 +607,15 @@ export class FlagsService {
 		return true;
 	}
 
-	/** Person properties (defaults under overrides), groups and group properties of the subject now. */
-	private evaluationInputs(record: SubjectFlags | undefined, distinctId: string): EvaluationInputs {
+	/**
+	 * Person properties (defaults under overrides), groups and group properties of the subject now;
+	 * with `call`, a read's options on top (see applyCallInputs).
+	 */
+	private evaluationInputs(
+		record: SubjectFlags | undefined,
+		distinctId: string,
+		call?: FeatureFlagOptions,
+	): EvaluationInputs {
 		const sendDefaults = this.runtime.config.sendDefaultPersonPropertiesForFlags;
 		const state = this.runtime.states.get(distinctId);
 		const personProperties: Record<string, unknown> = {};
@@ -527,7 +646,8 @@ export class FlagsService {
 				groupProperties[groupType] = properties;
 			}
 		}
-		return { groups, personProperties, groupProperties };
+		if (call === undefined) return { groups, personProperties, groupProperties };
+		return applyCallInputs({ groups, personProperties, groupProperties }, call, sendDefaults);
 	}
 
 	/** The subject's value of `key` now: local evaluation first, then the last load. Never yields. */
@@ -537,23 +657,7 @@ export class FlagsService {
 		const definition = definitions?.flagsByKey.get(key);
 		if (definitions !== undefined && definition !== undefined) {
 			const result = this.evaluateLocally(distinctId, definitions, definition);
-			if (result.kind === "value") {
-				return {
-					kind: "value",
-					value: result.value,
-					payload: result.payload,
-					call: {
-						flagKey: key,
-						value: result.value,
-						locallyEvaluated: true,
-						payload: result.payload,
-						id: definition.id,
-						hasExperiment: definition.hasExperiment,
-						definitionsLoadedAt: this.poller?.getLoadedAtMillis(),
-						isMinimalModeRequested: definitions.minimalFlagCalledEvents,
-					},
-				};
-			}
+			if (result.kind === "value") return this.localRead(result, definitions, definition);
 		}
 		const loaded = this.cache.get(distinctId);
 		if (loaded === undefined) return { kind: "notLoaded" };
@@ -598,6 +702,125 @@ export class FlagsService {
 		};
 	}
 
+	/** A read from a local evaluation's value. */
+	private localRead(
+		result: Extract<LocalFlagResult, { kind: "value" }>,
+		definitions: FlagDefinitions,
+		definition: FlagDefinition,
+	): FlagRead {
+		return {
+			kind: "value",
+			value: result.value,
+			payload: result.payload,
+			call: {
+				flagKey: definition.key,
+				value: result.value,
+				locallyEvaluated: true,
+				payload: result.payload,
+				id: definition.id,
+				hasExperiment: definition.hasExperiment,
+				definitionsLoadedAt: this.poller?.getLoadedAtMillis(),
+				isMinimalModeRequested: definitions.minimalFlagCalledEvents,
+			},
+		};
+	}
+
+	private readOrEvaluate(subject: KnownSubject, key: string, options: FeatureFlagOptions | undefined): FlagRead {
+		return options === undefined ? this.read(subject, key) : this.evaluate(subject, key, options);
+	}
+
+	/**
+	 * A read with options: `key` evaluated now for the subject's inputs with the call's on top, locally
+	 * when the definitions decide it, else (unless onlyEvaluateLocally) by one /flags request for that
+	 * key alone (`flag_keys_to_evaluate`), which YIELDS. The answer belongs to this call's inputs, so it
+	 * is not stored. When no answer comes (a failure, the budget), the subject's loaded value answers.
+	 */
+	private evaluate(subject: KnownSubject, key: string, options: FeatureFlagOptions): FlagRead {
+		const { runtime } = this;
+		const { clock, json, scheduler } = runtime.platform;
+		const distinctId = subject.distinctId;
+		const inputs = this.evaluationInputs(this.records.get(distinctId), distinctId, options);
+		const definitions = this.poller?.getDefinitions();
+		const definition = definitions?.flagsByKey.get(key);
+		if (definitions !== undefined && definition !== undefined) {
+			const input = { ...inputs, distinctId, nowMillis: clock.nowMillis() };
+			const result = evaluateFlagLocally(definition, definitions, input);
+			if (result.kind === "value") return this.localRead(result, definitions, definition);
+		}
+		if (options.onlyEvaluateLocally === true) return { kind: "notLoaded" };
+		if (runtime.states.get(distinctId)?.optedOut) {
+			runtime.logger.debug("FLAGS_OPTED_OUT", { distinctId });
+			return { kind: "notLoaded" };
+		}
+		if (runtime.budget.secondsUntilAvailable() > 0) {
+			runtime.logger.throttled(
+				"debug",
+				"FLAGS_BUDGET_EXHAUSTED",
+				{ distinctId, perMinute: runtime.budget.getPerMinute() },
+				10,
+			);
+			return this.read(subject, key);
+		}
+		const built = buildFlagsRequest(
+			{
+				host: runtime.config.host,
+				apiKey: runtime.config.apiKey,
+				distinctId,
+				...inputs,
+				flagKeys: [key],
+				geoipDisable: options.disableGeoip ?? runtime.config.disableGeoip,
+			},
+			json,
+		);
+		if (built.kind === "unencodable") {
+			runtime.logger.throttled("warn", "FLAGS_PROPERTIES_UNENCODABLE", { distinctId, error: built.error });
+			return this.read(subject, key);
+		}
+		const result = fetchFlags(built.request, { http: this.http, scheduler, json });
+		if (this.isStopped) return { kind: "notLoaded" };
+		if (result.kind === "error") {
+			runtime.logger.throttled("warn", "FLAGS_REQUEST_FAILED", { distinctId, error: result.error });
+			return withError(this.read(subject, key), key, result.error);
+		}
+		const response = result.response;
+		const flag = response.flags.get(key);
+		if (flag === undefined) {
+			// Left out because the server failed it: not an answer.
+			if (result.error !== undefined) return withError(this.read(subject, key), key, result.error);
+			return {
+				kind: "missing",
+				isLoaded: true,
+				call: {
+					flagKey: key,
+					value: undefined,
+					locallyEvaluated: false,
+					requestId: response.requestId,
+					evaluatedAt: response.evaluatedAt,
+					error: "flag_missing",
+				},
+			};
+		}
+		return {
+			kind: "value",
+			value: flag.value,
+			payload: flag.payload,
+			call: {
+				flagKey: key,
+				value: flag.value,
+				locallyEvaluated: false,
+				payload: flag.payload,
+				requestId: response.requestId,
+				evaluatedAt: response.evaluatedAt,
+				reason: flag.reasonDescription,
+				version: flag.version,
+				id: flag.id,
+				hasExperiment: flag.hasExperiment,
+				error: result.error,
+				isMinimalModeRequested: response.minimalFlagCalledEvents,
+			},
+		};
+	}
+
 	/**
 	 * One flag evaluated locally for the subject's current inputs. A subject with a record reuses its
 	 * results (and its flag dependencies') until an input or the definitions change.
@@ -636,21 +859,29 @@ export class FlagsService {
 		return evaluateFlagLocally(flag, definitions, reused.input, reused.results);
 	}
 
-	/** `$feature_flag_called` for a value read, once per (distinct id, flag, value, groups). */
-	private reportCall(subject: KnownSubject, read: FlagRead) {
+	/**
+	 * `$feature_flag_called` for a value read, once per (distinct id, flag, value, groups); a read's
+	 * own groups count, and are the event's `$groups`.
+	 */
+	private reportCall(subject: KnownSubject, read: FlagRead, options?: FeatureFlagOptions) {
 		if (!this.runtime.config.sendFeatureFlagEvents || read.kind === "notLoaded") return;
 		const state = this.runtime.states.get(subject.distinctId);
 		if (state?.optedOut) return;
 		const call = read.call;
+		const groups = groupsWithCall(state?.groups, options);
 		const isNew = this.tracker.shouldCapture({
 			distinctId: subject.distinctId,
 			flagKey: call.flagKey,
 			value: call.value,
-			groups: state?.groups,
+			groups,
 		});
 		if (!isNew) return;
+		const sdkProperties = buildFeatureFlagCalledProperties(call);
+		if (options?.groups !== undefined && groups !== undefined && next(groups)[0] !== undefined) {
+			sdkProperties.$groups = table.clone(groups);
+		}
 		this.runtime.capture(subject, "$feature_flag_called", undefined, {
-			sdkProperties: buildFeatureFlagCalledProperties(call),
+			sdkProperties,
 			keepOnly: isMinimalFlagCalledEvent(call) ? MINIMAL_FLAG_CALLED_PROPERTIES : undefined,
 		});
 	}

@@ -22,6 +22,7 @@ const BOOLEAN_OPTIONS = [
 	"captureLifecycleEvents",
 	"captureErrors",
 	"enableClientRelay",
+	"disableGeoip",
 ];
 
 describe("resolveConfig", () => {
@@ -52,11 +53,13 @@ describe("resolveConfig", () => {
 			enableCompression: false,
 			maxRequestsPerMinute: 500,
 			beforeSend,
+			disableGeoip: false,
 			preloadFeatureFlags: false,
 			sendFeatureFlagEvents: false,
 			sendDefaultPersonPropertiesForFlags: false,
 			featureFlagsSecureKey: "phs_secure",
 			featureFlagsPollIntervalSeconds: 120,
+			shareFlagDefinitions: false,
 			captureLifecycleEvents: false,
 			captureErrors: false,
 			errorDebounceSeconds: 0,

@@ -735,7 +735,7 @@ describe("EventQueue", () => {
 			setupValue.platform.http.fallback = { status: 200, afterSeconds: 1 };
 			enqueueEvents(setupValue.queue, 8);
 			const result = drainFor(setupValue, 10);
-			expect(result).toEqual({ sent: 8, remaining: 0, timedOut: false });
+			expect(result).toEqual({ sent: 8, remaining: 0, timedOut: false, stoppedOnFailure: false });
 			expect(requestTimes(setupValue.platform)).toEqual([0, 0, 0, 0]);
 			expect(setupValue.platform.clock.elapsed() < 1.5).toBe(true);
 		});
@@ -746,7 +746,7 @@ describe("EventQueue", () => {
 			platform.http.answer({ status: 503, headers: { "retry-after": "30" } });
 			enqueueEvents(queue, 1);
 			queue.flush();
-			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false });
+			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false, stoppedOnFailure: false });
 			expect(requestTimes(platform)).toEqual([0, 0]);
 		});
 
@@ -754,7 +754,7 @@ describe("EventQueue", () => {
 			const setupValue = setup({ maxRetries: 3 });
 			setupValue.platform.http.fallback = { status: 503 };
 			enqueueEvents(setupValue.queue, 1);
-			expect(drainFor(setupValue, 10)).toEqual({ sent: 0, remaining: 1, timedOut: false });
+			expect(drainFor(setupValue, 10)).toEqual({ sent: 0, remaining: 1, timedOut: false, stoppedOnFailure: false });
 			expect(requestTimes(setupValue.platform)).toEqual([0, 0, 0, 0]);
 		});
 
@@ -764,14 +764,14 @@ describe("EventQueue", () => {
 			enqueueEvents(setupValue.queue, 1);
 			setupValue.queue.flush();
 			expect(setupValue.queue.getStats().parked).toBe(1);
-			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false });
+			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false, stoppedOnFailure: false });
 		});
 
 		it("returns at the deadline with what is left", () => {
 			const setupValue = setup({ maxBatchSize: 1, flushAt: 100 });
 			setupValue.platform.http.fallback = { status: 200, afterSeconds: 100 };
 			enqueueEvents(setupValue.queue, 2);
-			expect(drainFor(setupValue, 5)).toEqual({ sent: 0, remaining: 2, timedOut: true });
+			expect(drainFor(setupValue, 5)).toEqual({ sent: 0, remaining: 2, timedOut: true, stoppedOnFailure: false });
 			expect(setupValue.platform.clock.elapsed()).toBeCloseTo(5, 0);
 		});
 
@@ -795,7 +795,7 @@ describe("EventQueue", () => {
 			const late = anEvent({ event: "server_shutdown" });
 			queue.enqueue(late);
 			platform.scheduler.advance(2);
-			expect(result).toEqual({ sent: 2, remaining: 0, timedOut: false });
+			expect(result).toEqual({ sent: 2, remaining: 0, timedOut: false, stoppedOnFailure: false });
 			expect(platform.http.uuids(1)).toEqual([late.uuid]);
 		});
 
@@ -805,7 +805,7 @@ describe("EventQueue", () => {
 			platform.http.answer({ status: 200, afterSeconds: 2 });
 			enqueueEvents(queue, 1);
 			queue.flush();
-			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false });
+			expect(drainFor(setupValue, 10)).toEqual({ sent: 1, remaining: 0, timedOut: false, stoppedOnFailure: false });
 			expect(platform.http.requests.size()).toBe(1);
 		});
 
@@ -813,8 +813,94 @@ describe("EventQueue", () => {
 			const setupValue = setup();
 			setupValue.platform.http.fallback = { error: HTTP_DISABLED };
 			enqueueEvents(setupValue.queue, 3);
-			expect(drainFor(setupValue, 10)).toEqual({ sent: 0, remaining: 3, timedOut: false });
+			expect(drainFor(setupValue, 10)).toEqual({ sent: 0, remaining: 3, timedOut: false, stoppedOnFailure: false });
 			expect(setupValue.platform.http.requests.size()).toBe(1);
+		});
+	});
+
+	describe("moving events to and from storage", () => {
+		it("checkOut takes the oldest events not in flight, within the count and byte limits", () => {
+			const { queue } = setup({ flushAt: 100, flushIntervalSeconds: NO_INTERVAL });
+			const events = enqueueEvents(queue, 5);
+			const taken = queue.checkOut(3, math.huge);
+			expect(taken.map((event) => event.uuid)).toEqual(uuidsOf(events).filter((_, index) => index < 3));
+			expect(queue.checkOut(10, 1).size()).toBe(1);
+		});
+
+		it("checkIn removes stored events and puts unstored ones back to be sent", () => {
+			const setupValue = setup({ flushAt: 100, flushIntervalSeconds: NO_INTERVAL });
+			const { platform, queue } = setupValue;
+			const events = enqueueEvents(queue, 4);
+			const stored = queue.checkOut(2, math.huge);
+			const kept = queue.checkOut(2, math.huge);
+			queue.checkIn(stored, true);
+			queue.checkIn(kept, false);
+			expect(queue.getStats().spilled).toBe(2);
+			expect(queue.size()).toBe(2);
+			queue.flush();
+			platform.scheduler.advance(1);
+			expect(platform.http.uuids(0)).toEqual([events[2].uuid, events[3].uuid]);
+		});
+
+		it("checked-out events are never also sent by a flush", () => {
+			const setupValue = setup({ flushAt: 100, flushIntervalSeconds: NO_INTERVAL });
+			const { platform, queue } = setupValue;
+			enqueueEvents(queue, 3);
+			const taken = queue.checkOut(3, math.huge);
+			queue.flush();
+			platform.scheduler.advance(1);
+			expect(platform.http.requests.size()).toBe(0);
+			queue.checkIn(taken, true);
+			expect(queue.size()).toBe(0);
+		});
+
+		it("adopt sends stored events as they were encoded, once per uuid", () => {
+			const setupValue = setup({ flushAt: 100, flushIntervalSeconds: NO_INTERVAL });
+			const { platform, queue } = setupValue;
+			const original = anEvent({ timestamp: "2020-01-02T03:04:05.006Z", properties: { n: 1 } });
+			const encoded = platform.json.encode({ ...original });
+			expect(
+				queue.adopt([
+					{ uuid: original.uuid, encoded },
+					{ uuid: original.uuid, encoded },
+				]),
+			).toBe(1);
+			queue.flush();
+			platform.scheduler.advance(1);
+			expect(platform.http.body(0).batch).toEqual([original]);
+			expect(queue.getStats().adopted).toBe(1);
+			expect(queue.getStats().captured).toBe(0);
+		});
+
+		it("failingForSeconds counts from the first failure of a streak and clears on success", () => {
+			const setupValue = setup({ flushAt: 1, flushIntervalSeconds: NO_INTERVAL });
+			const { platform, queue } = setupValue;
+			platform.http.fallback = { status: 503 };
+			expect(queue.failingForSeconds()).toBe(undefined);
+			enqueueEvents(queue, 1);
+			platform.scheduler.advance(0.1);
+			expect(platform.http.requests.size()).toBe(1);
+			expect(queue.failingForSeconds()).toBeCloseTo(0.1, 1);
+			platform.scheduler.advance(10);
+			expect(queue.failingForSeconds()!).toBeCloseTo(10.1, 1);
+			platform.http.fallback = { status: 200 };
+			platform.scheduler.advance(120);
+			expect(queue.size()).toBe(0);
+			expect(queue.failingForSeconds()).toBe(undefined);
+		});
+
+		it("drain with stopOnFailure stops at the first failed request", () => {
+			const setupValue = setup({ maxBatchSize: 1, flushAt: 100 });
+			setupValue.platform.http.fallback = { status: 503, afterSeconds: 0.5 };
+			enqueueEvents(setupValue.queue, 10);
+			let result: DrainResult | undefined;
+			setupValue.platform.scheduler.spawn(() => {
+				result = setupValue.queue.drain(10, { stopOnFailure: true });
+			});
+			setupValue.platform.scheduler.advance(1);
+			expect(result).toEqual({ sent: 0, remaining: 10, timedOut: false, stoppedOnFailure: true });
+			// The first round of concurrent batches only.
+			expect(setupValue.platform.http.requests.size()).toBe(4);
 		});
 	});
 
@@ -827,6 +913,8 @@ describe("EventQueue", () => {
 		expect(queue.getStats()).toEqual({
 			captured: 6,
 			sent: 3,
+			spilled: 0,
+			adopted: 0,
 			dropped: {
 				beforeSend: 0,
 				beforeSendError: 0,
