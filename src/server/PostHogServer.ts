@@ -28,6 +28,8 @@ import { KnownSubject, LIB_NAME, ServerRuntime } from "./ServerRuntime";
 const SHUTDOWN_BUDGET_SECONDS = 25;
 /** Studio stops the session quickly; don't hold the editor for long. */
 const STUDIO_SHUTDOWN_BUDGET_SECONDS = 5;
+/** How often the close checks whether the flag definitions lease was handed over. */
+const HANDOVER_POLL_SECONDS = 0.05;
 /** Default time Shutdown() waits for the queue to empty. */
 const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
 
@@ -608,10 +610,19 @@ export class PostHogServer {
 			if (runtime === undefined) return;
 			const [ok, err] = pcall(() => runtime.lifecycle?.captureServerShutdown());
 			if (!ok) runtime.logger.error("API_INTERNAL_ERROR", { method: "BindToClose", error: tostring(err) });
-			runtime.flags?.handOverDefinitions();
+			// Beside the delivery, not before it: a slow storage call must not hold up the events.
+			let isHandedOver = false;
+			runtime.platform.scheduler.spawn(() => {
+				pcall(() => runtime.flags?.handOverDefinitions());
+				isHandedOver = true;
+			});
 			const budget = RunService.IsStudio() ? STUDIO_SHUTDOWN_BUDGET_SECONDS : SHUTDOWN_BUDGET_SECONDS;
 			runtime.logger.debug("SHUTDOWN_BEGIN", { pending: runtime.queue.size(), seconds: budget });
+			const { clock, scheduler } = runtime.platform;
+			const startedAt = clock.monotonicSeconds();
 			runtime.closeDelivery(budget);
+			// The server stops when the callbacks return: let the handover finish within the budget.
+			while (!isHandedOver && clock.monotonicSeconds() - startedAt < budget) scheduler.wait(HANDOVER_POLL_SECONDS);
 		});
 	}
 }

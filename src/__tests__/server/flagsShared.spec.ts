@@ -73,8 +73,10 @@ function allRead(servers: SdkServer[], value: boolean): boolean {
 }
 
 function isPollingForAll({ PostHog }: SdkServer): boolean {
-	const flags = runtimeOf(PostHog).flags as unknown as { shared?: { isPollingForAll(): boolean } };
-	return flags.shared?.isPollingForAll() === true;
+	const flags = runtimeOf(PostHog).flags as unknown as {
+		definitions: { shared?: { isPollingForAll(): boolean } };
+	};
+	return flags.definitions.shared?.isPollingForAll() === true;
 }
 
 function errorsOf(servers: SdkServer[]): string[] {

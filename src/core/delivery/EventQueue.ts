@@ -16,14 +16,16 @@ import { BeforeSend, PostHogConfig } from "../config/PostHogConfig";
 import { CapturedEvent } from "../events/CapturedEvent";
 import { isoTimestamp } from "../events/isoTimestamp";
 import { repairUtf8 } from "../events/repairUtf8";
-import { SanitizeOptions, sanitizeProperties } from "../events/sanitizeProperties";
+import { SanitizeOptions } from "../events/sanitizeProperties";
 import { Logger } from "../Logger";
 import { Cancel, HttpResult, Platform } from "../platform";
 import { backoffSeconds } from "./backoffSeconds";
 import { buildBatchBody } from "./buildBatchBody";
 import { classifyResponse, DeliveryOutcome } from "./classifyResponse";
 import { parseRetryAfter } from "./parseRetryAfter";
+import { PendingEvents } from "./PendingEvents";
 import { RequestBudget } from "./RequestBudget";
+import { runBeforeSend } from "./runBeforeSend";
 
 /** Limits that are not user options; specs shrink them. */
 export interface QueueLimits {
@@ -137,26 +139,12 @@ export interface DrainResult {
 	stoppedOnFailure: boolean;
 }
 
-/** parked: its batch used up its retries; it waits, still queued, for the next delivery round. */
-type EntryState = "queued" | "inFlight" | "parked" | "removed";
-
-interface Entry {
-	uuid: string;
-	encoded: string;
-	bytes: number;
-	state: EntryState;
-	/** Failed sends in the current delivery round; past maxRetries the event is parked. */
-	failures: number;
-}
-
 interface Settled {
 	outcome: DeliveryOutcome;
 	/** For "retry": how long the normal flush should wait. */
 	retryDelaySeconds: number;
 }
 
-/** Compact the entry array once this many removed entries sit at its front. */
-const COMPACT_THRESHOLD = 256;
 /** Excerpt of a rejecting response body shown in the warning, in bytes. */
 const RESPONSE_EXCERPT_BYTES = 300;
 /**
@@ -187,14 +175,7 @@ export class EventQueue {
 	private readonly encodedApiKey: string;
 	private readonly beforeSend: BeforeSend | undefined;
 
-	/** Oldest first; entries before `head` are all removed. */
-	private entries = new Array<Entry>();
-	private head = 0;
-	private readonly byUuid = new Map<string, Entry>();
-	private queuedCount = 0;
-	private inFlightCount = 0;
-	private parkedCount = 0;
-	private pendingBytes = 0;
+	private readonly pending = new PendingEvents();
 	private lastQueued: string | undefined;
 
 	/** Shrinks on 413, grows back after successful sends. */
@@ -266,7 +247,7 @@ export class EventQueue {
 			if (edited === undefined) return false;
 			final = edited;
 		}
-		if (this.byUuid.has(final.uuid)) {
+		if (this.pending.has(final.uuid)) {
 			this.drop("duplicate");
 			this.deps.logger.debug("EVENT_DUPLICATE_UUID", { event: final.event, uuid: final.uuid });
 			return false;
@@ -291,15 +272,11 @@ export class EventQueue {
 		}
 		if (!this.makeRoom(bytes)) return false;
 
-		const entry: Entry = { uuid: final.uuid, encoded, bytes, state: "queued", failures: 0 };
-		this.entries.push(entry);
-		this.byUuid.set(entry.uuid, entry);
-		this.queuedCount += 1;
-		this.pendingBytes += bytes;
+		this.pending.add(final.uuid, encoded);
 		this.stats.captured += 1;
-		this.lastQueued = entry.uuid;
+		this.lastQueued = final.uuid;
 
-		if (this.queuedCount >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
 		return true;
 	}
 
@@ -331,13 +308,13 @@ export class EventQueue {
 		this.cancelWake?.();
 		this.cancelWake = undefined;
 		// Shutdown is the last chance: parked events get a round of their own.
-		this.startRound();
+		this.pending.unparkAll();
 
 		let active = 0;
 		let isDisabled = false;
 		let hasFailed = false;
 		while (true) {
-			while (!isDisabled && !hasFailed && active < this.limits.drainConcurrency && this.queuedCount > 0) {
+			while (!isDisabled && !hasFailed && active < this.limits.drainConcurrency && this.pending.queuedCount() > 0) {
 				const uuids = this.takeBatch();
 				active += 1;
 				platform.scheduler.spawn(() => {
@@ -349,15 +326,15 @@ export class EventQueue {
 					active -= 1;
 				});
 			}
-			const isIdle = active === 0 && this.inFlightCount === 0;
-			if (isIdle && (this.queuedCount === 0 || isDisabled || hasFailed)) break;
+			const isIdle = active === 0 && this.pending.inFlightCount() === 0;
+			if (isIdle && (this.pending.queuedCount() === 0 || isDisabled || hasFailed)) break;
 			if (clock.monotonicSeconds() >= deadline) break;
 			platform.scheduler.wait(this.limits.drainPollSeconds);
 		}
 		this.activeDrains -= 1;
 
-		const unsent = this.queuedCount + this.inFlightCount;
-		const remaining = unsent + this.parkedCount;
+		const unsent = this.pending.queuedCount() + this.pending.inFlightCount();
+		const remaining = unsent + this.pending.parkedCount();
 		const result: DrainResult = {
 			sent: this.stats.sent - sentBefore,
 			remaining,
@@ -384,14 +361,14 @@ export class EventQueue {
 			retries: this.stats.retries,
 			requests: this.stats.requests,
 			pending: this.size(),
-			parked: this.parkedCount,
-			pendingBytes: this.pendingBytes,
+			parked: this.pending.parkedCount(),
+			pendingBytes: this.pending.bytes(),
 		};
 	}
 
 	/** Events queued, in flight or parked. */
 	size(): number {
-		return this.queuedCount + this.inFlightCount + this.parkedCount;
+		return this.pending.size();
 	}
 
 	/** Diagnostics: the uuid of the last event enqueue accepted (undefined before the first). */
@@ -413,38 +390,25 @@ export class EventQueue {
 	 * `maxBytes` of JSON) out of delivery, for storing elsewhere. They stay pending until checkIn.
 	 */
 	checkOut(maxEvents: number, maxBytes: number): Array<EncodedEvent> {
-		this.startRound();
-		const taken = new Array<EncodedEvent>();
-		let bytes = 0;
-		for (let index = this.head; index < this.entries.size(); index++) {
-			if (taken.size() >= maxEvents) break;
-			const entry = this.entries[index];
-			if (entry.state !== "queued") continue;
-			if (taken.size() > 0 && bytes + entry.bytes > maxBytes) break;
-			entry.state = "inFlight";
-			this.queuedCount -= 1;
-			this.inFlightCount += 1;
-			bytes += entry.bytes;
-			taken.push({ uuid: entry.uuid, encoded: entry.encoded });
-		}
-		return taken;
+		this.pending.unparkAll();
+		return this.pending.take(maxEvents, maxBytes).map((entry) => ({ uuid: entry.uuid, encoded: entry.encoded }));
 	}
 
 	/** Ends a checkOut: stored events leave the queue; the others are queued again to be sent here. */
 	checkIn(events: ReadonlyArray<EncodedEvent>, isStored: boolean) {
 		let stored = 0;
 		for (const event of events) {
-			const entry = this.inFlightEntry(event.uuid);
+			const entry = this.pending.inFlight(event.uuid);
 			if (entry === undefined) continue;
 			if (isStored) {
-				this.removeEntry(entry);
+				this.pending.remove(entry);
 				stored += 1;
 			} else {
-				this.requeue(entry);
+				this.pending.requeue(entry);
 			}
 		}
 		this.stats.spilled += stored;
-		if (!isStored && this.queuedCount >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		if (!isStored && this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
 	}
 
 	/**
@@ -454,18 +418,14 @@ export class EventQueue {
 	adopt(events: ReadonlyArray<EncodedEvent>): number {
 		let adopted = 0;
 		for (const event of events) {
-			if (this.byUuid.has(event.uuid)) continue;
+			if (this.pending.has(event.uuid)) continue;
 			const bytes = event.encoded.size();
 			if (!this.makeRoom(bytes)) continue;
-			const entry: Entry = { uuid: event.uuid, encoded: event.encoded, bytes, state: "queued", failures: 0 };
-			this.entries.push(entry);
-			this.byUuid.set(entry.uuid, entry);
-			this.queuedCount += 1;
-			this.pendingBytes += bytes;
+			this.pending.add(event.uuid, event.encoded);
 			adopted += 1;
 		}
 		this.stats.adopted += adopted;
-		if (this.queuedCount >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
 		return adopted;
 	}
 
@@ -478,50 +438,36 @@ export class EventQueue {
 	/** beforeSend under pcall; undefined means the event was dropped (and counted). */
 	private applyBeforeSend(beforeSend: BeforeSend, event: CapturedEvent): CapturedEvent | undefined {
 		const logger = this.deps.logger;
-		const [ok, result] = pcall(beforeSend, event);
-		if (!ok) {
-			this.drop("beforeSendError");
-			logger.throttled("warn", "BEFORE_SEND_ERROR", { event: event.event, error: tostring(result) });
-			return undefined;
+		const outcome = runBeforeSend(beforeSend, event, this.options.sanitize);
+		switch (outcome.kind) {
+			case "keep":
+				return outcome.event;
+			case "error":
+				this.drop("beforeSendError");
+				logger.throttled("warn", "BEFORE_SEND_ERROR", { event: event.event, error: outcome.error });
+				return undefined;
+			case "dropped":
+				this.drop("beforeSend");
+				logger.debug("BEFORE_SEND_DROPPED", { event: event.event });
+				return undefined;
+			case "invalid":
+				this.drop("invalidEvent");
+				logger.throttled("warn", "BEFORE_SEND_INVALID", { event: event.event, got: outcome.got });
+				return undefined;
 		}
-		if (result === undefined) {
-			this.drop("beforeSend");
-			logger.debug("BEFORE_SEND_DROPPED", { event: event.event });
-			return undefined;
-		}
-		const edited = this.checkEdited(result, event);
-		if (edited === undefined) {
-			this.drop("invalidEvent");
-			logger.throttled("warn", "BEFORE_SEND_INVALID", { event: event.event, got: describeReturned(result) });
-		}
-		return edited;
-	}
-
-	/** What beforeSend returned, made safe: names checked, properties sanitized again. */
-	private checkEdited(value: unknown, original: CapturedEvent): CapturedEvent | undefined {
-		if (!typeIs(value, "table")) return undefined;
-		const candidate = value as Partial<Record<keyof CapturedEvent, unknown>>;
-		if (!isNonEmptyString(candidate.event) || !isNonEmptyString(candidate.distinct_id)) return undefined;
-		return {
-			event: repairUtf8(candidate.event),
-			distinct_id: repairUtf8(candidate.distinct_id),
-			properties: sanitizeProperties(candidate.properties, this.options.sanitize) ?? {},
-			timestamp: isNonEmptyString(candidate.timestamp) ? repairUtf8(candidate.timestamp) : original.timestamp,
-			uuid: isNonEmptyString(candidate.uuid) ? repairUtf8(candidate.uuid) : original.uuid,
-		};
 	}
 
 	/** Drops the oldest queued events until `bytes` more fit; false if they can't (new event dropped). */
 	private makeRoom(bytes: number): boolean {
-		while (this.size() + 1 > this.options.maxQueueSize || this.pendingBytes + bytes > this.limits.maxQueueBytes) {
+		while (this.size() + 1 > this.options.maxQueueSize || this.pending.bytes() + bytes > this.limits.maxQueueBytes) {
 			const reason: DropReason = this.size() + 1 > this.options.maxQueueSize ? "queueFull" : "queueBytes";
-			const oldest = this.oldestQueued();
+			const oldest = this.pending.oldestNotInFlight();
 			if (oldest === undefined) {
 				// Everything pending is in flight: the new event is the one that can go.
 				this.dropForSpace(reason);
 				return false;
 			}
-			this.removeEntry(oldest);
+			this.pending.remove(oldest);
 			this.dropForSpace(reason);
 		}
 		return true;
@@ -541,91 +487,9 @@ export class EventQueue {
 		this.stats.dropped[reason] += count;
 	}
 
-	// Entry bookkeeping
-
-	/** The oldest event not in flight (queued or parked): the one drop-oldest removes. */
-	private oldestQueued(): Entry | undefined {
-		for (let index = this.head; index < this.entries.size(); index++) {
-			const entry = this.entries[index];
-			if (entry.state === "queued" || entry.state === "parked") return entry;
-		}
-		return undefined;
-	}
-
-	private removeEntry(entry: Entry) {
-		if (entry.state === "queued") this.queuedCount -= 1;
-		else if (entry.state === "inFlight") this.inFlightCount -= 1;
-		else if (entry.state === "parked") this.parkedCount -= 1;
-		else return;
-		entry.state = "removed";
-		this.pendingBytes -= entry.bytes;
-		this.byUuid.delete(entry.uuid);
-		this.compact();
-	}
-
-	/** Moves `head` past removed entries and occasionally drops them from the array. */
-	private compact() {
-		const entries = this.entries;
-		while (this.head < entries.size() && entries[this.head].state === "removed") this.head += 1;
-		if (this.head >= entries.size()) {
-			this.entries = [];
-			this.head = 0;
-		} else if (this.head >= COMPACT_THRESHOLD && this.head * 2 >= entries.size()) {
-			const kept = new Array<Entry>();
-			for (let index = this.head; index < entries.size(); index++) kept.push(entries[index]);
-			this.entries = kept;
-			this.head = 0;
-		}
-	}
-
 	/** Marks the oldest queued events (up to the batch size and byte limits) in flight; returns their uuids. */
 	private takeBatch(): Array<string> {
-		const uuids = new Array<string>();
-		let bytes = 0;
-		for (let index = this.head; index < this.entries.size(); index++) {
-			if (uuids.size() >= this.batchSizeLimit) break;
-			const entry = this.entries[index];
-			if (entry.state !== "queued") continue;
-			if (uuids.size() > 0 && bytes + entry.bytes > this.limits.maxBatchBytes) break;
-			entry.state = "inFlight";
-			this.queuedCount -= 1;
-			this.inFlightCount += 1;
-			bytes += entry.bytes + 1;
-			uuids.push(entry.uuid);
-		}
-		return uuids;
-	}
-
-	/** The in-flight entry for `uuid`, if it is still pending. */
-	private inFlightEntry(uuid: string): Entry | undefined {
-		const entry = this.byUuid.get(uuid);
-		return entry !== undefined && entry.state === "inFlight" ? entry : undefined;
-	}
-
-	private requeue(entry: Entry) {
-		entry.state = "queued";
-		this.inFlightCount -= 1;
-		this.queuedCount += 1;
-	}
-
-	/** An in-flight event whose batch used up its retries waits for the next round. */
-	private park(entry: Entry) {
-		entry.state = "parked";
-		entry.failures = 0;
-		this.inFlightCount -= 1;
-		this.parkedCount += 1;
-	}
-
-	/** Starts a delivery round: parked events become sendable again, oldest first as before. */
-	private startRound() {
-		if (this.parkedCount === 0) return;
-		for (let index = this.head; index < this.entries.size(); index++) {
-			const entry = this.entries[index];
-			if (entry.state !== "parked") continue;
-			entry.state = "queued";
-			this.parkedCount -= 1;
-			this.queuedCount += 1;
-		}
+		return this.pending.take(this.batchSizeLimit, this.limits.maxBatchBytes).map((entry) => entry.uuid);
 	}
 
 	// Sending
@@ -635,7 +499,7 @@ export class EventQueue {
 		const platform = this.deps.platform;
 		const encoded = new Array<string>();
 		for (const uuid of uuids) {
-			const entry = this.inFlightEntry(uuid);
+			const entry = this.pending.inFlight(uuid);
 			if (entry !== undefined) encoded.push(entry.encoded);
 		}
 		if (encoded.size() === 0) return { outcome: "sent", retryDelaySeconds: 0 };
@@ -665,9 +529,9 @@ export class EventQueue {
 			case "sent": {
 				let sent = 0;
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
+					const entry = this.pending.inFlight(uuid);
 					if (entry === undefined) continue;
-					this.removeEntry(entry);
+					this.pending.remove(entry);
 					sent += 1;
 				}
 				this.stats.sent += sent;
@@ -688,14 +552,14 @@ export class EventQueue {
 				let exhausted = 0;
 				let requeued = 0;
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
+					const entry = this.pending.inFlight(uuid);
 					if (entry === undefined) continue;
 					entry.failures += 1;
 					if (entry.failures > this.options.maxRetries) {
-						this.park(entry);
+						this.pending.park(entry);
 						exhausted += 1;
 					} else {
-						this.requeue(entry);
+						this.pending.requeue(entry);
 						requeued += 1;
 					}
 				}
@@ -729,8 +593,8 @@ export class EventQueue {
 			}
 			case "throttled": {
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
-					if (entry !== undefined) this.requeue(entry);
+					const entry = this.pending.inFlight(uuid);
+					if (entry !== undefined) this.pending.requeue(entry);
 				}
 				retryDelaySeconds = ROBLOX_THROTTLE_SECONDS;
 				logger.throttled("info", "BATCH_RETRY", {
@@ -743,8 +607,8 @@ export class EventQueue {
 			case "split": {
 				this.batchSizeLimit = math.max(1, math.floor(count / 2));
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
-					if (entry !== undefined) this.requeue(entry);
+					const entry = this.pending.inFlight(uuid);
+					if (entry !== undefined) this.pending.requeue(entry);
 				}
 				logger.debug("BATCH_SPLIT", { count, size: this.batchSizeLimit });
 				break;
@@ -752,9 +616,9 @@ export class EventQueue {
 			case "drop": {
 				let dropped = 0;
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
+					const entry = this.pending.inFlight(uuid);
 					if (entry === undefined) continue;
-					this.removeEntry(entry);
+					this.pending.remove(entry);
 					dropped += 1;
 				}
 				this.drop("rejected", dropped);
@@ -763,8 +627,8 @@ export class EventQueue {
 			}
 			case "httpDisabled": {
 				for (const uuid of uuids) {
-					const entry = this.inFlightEntry(uuid);
-					if (entry !== undefined) this.requeue(entry);
+					const entry = this.pending.inFlight(uuid);
+					if (entry !== undefined) this.pending.requeue(entry);
 				}
 				this.isHttpDisabled = true;
 				logger.once("error", "HTTP_DISABLED");
@@ -843,8 +707,8 @@ export class EventQueue {
 				}
 				this.backoffUntil = undefined;
 			}
-			this.startRound();
-			if (this.queuedCount === 0) return;
+			this.pending.unparkAll();
+			if (this.pending.queuedCount() === 0) return;
 			const paceWait = this.secondsUntilPaced();
 			if (paceWait > TIMER_SLACK_SECONDS) {
 				this.scheduleWake(paceWait);
@@ -863,7 +727,7 @@ export class EventQueue {
 			this.lastSendAt = clock.monotonicSeconds();
 			const settled = this.send(this.takeBatch(), this.limits.requestTimeoutSeconds);
 			if (settled.outcome === "retry" || settled.outcome === "throttled") {
-				if (!this.isDraining() && this.queuedCount + this.parkedCount > 0) {
+				if (!this.isDraining() && this.pending.queuedCount() + this.pending.parkedCount() > 0) {
 					this.backoffUntil = clock.monotonicSeconds() + settled.retryDelaySeconds;
 					this.scheduleWake(settled.retryDelaySeconds);
 				}
@@ -879,9 +743,9 @@ export class EventQueue {
 	 * on small ones and then starving. Full batches and Flush() are not held back.
 	 */
 	private secondsUntilPaced(): number {
-		if (this.queuedCount === 0) this.isFlushRequested = false;
+		if (this.pending.queuedCount() === 0) this.isFlushRequested = false;
 		if (this.isFlushRequested || this.lastSendAt === undefined) return 0;
-		if (this.queuedCount >= this.batchSizeLimit) return 0;
+		if (this.pending.queuedCount() >= this.batchSizeLimit) return 0;
 		const interval = 60 / this.deps.budget.getPerMinute();
 		return this.lastSendAt + interval - this.deps.platform.clock.monotonicSeconds();
 	}
@@ -921,14 +785,6 @@ function isFailure(outcome: DeliveryOutcome): boolean {
 	return outcome === "retry" || outcome === "throttled" || outcome === "httpDisabled";
 }
 
-function isNonEmptyString(value: unknown): value is string {
-	return typeIs(value, "string") && value !== "";
-}
-
 function describeFailure(result: HttpResult): string {
 	return result.kind === "error" ? result.message : `HTTP ${result.status}`;
-}
-
-function describeReturned(value: unknown): string {
-	return typeIs(value, "table") ? "an event without a valid event name or distinct_id" : `a ${type(value)}`;
 }

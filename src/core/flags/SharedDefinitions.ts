@@ -25,7 +25,7 @@ import {
 	DEFINITIONS_REQUEST_TIMEOUT_SECONDS,
 	FlagDefinitionsPoller,
 } from "./FlagDefinitionsPoller";
-import { sha1Hex } from "./sha1";
+import { projectTag } from "../projectTag";
 
 /** The MemoryStore sorted map and the DataStore the SDK keeps shared definitions in. */
 export const SHARED_DEFINITIONS_MAP = "PostHogFlags";
@@ -82,9 +82,9 @@ export interface SharedDefinitionsDeps {
 
 /** Where a project's shared definitions live; two projects in one experience don't meet. */
 export function sharedDefinitionsKeys(host: string, projectApiKey: string): { mapKey: string; storeKey: string } {
-	const id = sha1Hex(`${host} ${projectApiKey}`).sub(1, 32);
+	const tag = projectTag(host, projectApiKey);
 	// Map keys take 128 characters, DataStore keys 50.
-	return { mapKey: `definitions:${id}`, storeKey: `definitions_${id}` };
+	return { mapKey: `definitions:${tag}`, storeKey: `definitions_${tag}` };
 }
 
 function readStamp(value: unknown): SharedStamp | undefined {

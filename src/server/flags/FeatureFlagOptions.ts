@@ -1,7 +1,7 @@
 // The optional last argument of the flag reads (IsFeatureEnabled, GetFeatureFlag,
 // GetFeatureFlagPayload): per-call inputs like posthog-python's get_feature_flag(groups=,
 // person_properties=, group_properties=, only_evaluate_locally=, disable_geoip=). Types only;
-// PostHogServer validates them and FlagsService.evaluate uses them.
+// PostHogServer validates them and CallEvaluation uses them.
 
 /**
  * Evaluate the flag now, for the subject's own inputs plus these, instead of reading the values
