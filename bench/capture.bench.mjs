@@ -58,6 +58,6 @@ for (const part of PARTS.filter((name) => name.startsWith("requests:"))) {
 	const rate = `${row.eventsPerSecond} events/s`.padEnd(15);
 	console.log(
 		`  ${rate} ${String(row.requests).padStart(4)} requests (${(row.sent / Math.max(row.requests, 1)).toFixed(1)} events each), ` +
-			`${row.sent} sent, ${row.dropped} dropped (queue full), over ${row.minutes.toFixed(1)} min`,
+			`${row.sent} sent, ${row.dropped} dropped (queue full), ${row.stored} stored and sent later, over ${row.minutes.toFixed(1)} min`,
 	);
 }

@@ -85,7 +85,10 @@ const rows = [
 			.map((key) => r[key])
 			.sort((a, b) => a.eventsPerSecond - b.eventsPerSecond);
 		const list = rates.map((entry) => {
-			const dropped = entry.dropped > 0 ? ` (${entry.dropped} dropped: queue full)` : "";
+			const notes = [];
+			if (entry.stored > 0) notes.push(`${entry.stored} stored by durable delivery, sent later`);
+			if (entry.dropped > 0) notes.push(`${entry.dropped} dropped: queue full`);
+			const dropped = notes.length > 0 ? ` (${notes.join("; ")})` : "";
 			return `${entry.requests} at ${entry.eventsPerSecond} events/s${dropped}`;
 		});
 		return `${list.join(", ")}; default config`;

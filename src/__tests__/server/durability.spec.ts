@@ -243,6 +243,18 @@ describe("durable delivery", () => {
 		expect(result.wrongTimestamps).toEqual([]);
 	});
 
+	it("stores a burst the HTTP budget can't keep up with instead of dropping events, and sends it later", () => {
+		setUp();
+		// 10 requests of 50 events a minute: 200 events a second for 15 s is 24 times that.
+		const gameServer = startGameServer("a", { maxRequestsPerMinute: 10 });
+		capture(gameServer, 3000, 15);
+		const queue = runtimeOf(gameServer.PostHog).queue;
+		world.runUntil(() => queue.getStats().sent >= 3000, 900, 1);
+		expect(queue.getStats().dropped.queueFull).toBe(0);
+		expect(queue.getStats().spilled > 0).toBe(true);
+		expect(expectExactlyOnce(ingested(fake), [gameServer])).toBe(3000);
+	});
+
 	it("sends normally at close while PostHog answers, and stores nothing", () => {
 		setUp();
 		const gameServer = startGameServer("a", { flushAt: 1000 });

@@ -1,6 +1,6 @@
 // Durable delivery: events this server can't send in time go to experience storage (SpillStore), and
 // every server takes stored events back into its own queue when PostHog answers again.
-//   - Checkpoints: every CHECKPOINT_SECONDS, if sending has been failing for a checkpoint interval or
+//   - Checkpoints: every checkpointSeconds while sending has been failing that long, and at once when
 //     the queue is nearly full, everything queued here (not in flight) is stored. A crash then loses
 //     at most what was captured since the last checkpoint.
 //   - Close (BindToClose): send while PostHog answers, and store the rest as soon as a request fails
@@ -36,8 +36,13 @@ export const DEFAULT_DURABLE_LIMITS: Readonly<DurableDeliveryLimits> = {
 	closeReserveSeconds: 5,
 };
 
-/** A checkpoint stores the queue once it holds this fraction of maxQueueSize, even while sending works. */
+/**
+ * A queue holding this fraction of maxQueueSize is stored at once (at most every PRESSURE_GAP_SECONDS),
+ * even while sending works: storage absorbs a burst that would otherwise drop the oldest events.
+ */
 const NEARLY_FULL = 0.8;
+/** Least time between two checkpoints the queue's pressure starts, in seconds (DataStore write budget). */
+const PRESSURE_GAP_SECONDS = 5;
 /** A pickup needs the queue to stay at or under this fraction of maxQueueSize with the chunk added. */
 const PICKUP_FILL = 0.5;
 /** Seconds between pickups while stored chunks keep coming. */
@@ -80,6 +85,8 @@ export class DurableDelivery {
 	private isRunning = false;
 	/** A storage call is in progress (checkpoints and pickups never overlap). */
 	private isBusy = false;
+	/** Monotonic time of the last checkpoint started by the queue's pressure. */
+	private lastPressureAt = -math.huge;
 
 	constructor(private readonly deps: DurableDeliveryDeps) {
 		const limits = { ...DEFAULT_DURABLE_LIMITS, ...deps.limits };
@@ -90,6 +97,7 @@ export class DurableDelivery {
 	start() {
 		if (this.isRunning) return;
 		this.isRunning = true;
+		this.deps.queue.onPressure(NEARLY_FULL, () => this.onPressure());
 		this.scheduleCheckpoint();
 		// The first look is soon after start: a new server is often the one that finds an outage's events.
 		this.schedulePickup(BUSY_PICKUP_SECONDS);
@@ -205,6 +213,9 @@ export class DurableDelivery {
 			if (storeError !== undefined || queue.size() === 0 || clock.monotonicSeconds() >= deadline) break;
 			this.deps.scheduler.wait(SETTLE_POLL_SECONDS);
 		}
+		// Storage refused: spend what is left of the budget retrying PostHog, as without durable delivery.
+		const remaining = deadline - clock.monotonicSeconds();
+		if (storeError !== undefined && remaining > 0 && queue.size() > 0) sent += queue.drain(remaining).sent;
 		const lost = queue.size();
 		this.stats.lost += lost;
 		const logger = this.deps.logger;
@@ -238,6 +249,14 @@ export class DurableDelivery {
 		}
 		this.stats.stored += stored;
 		return { stored };
+	}
+
+	/** From enqueue (must not yield): a checkpoint in its own thread, unless one ran lately. */
+	private onPressure() {
+		const now = this.deps.clock.monotonicSeconds();
+		if (!this.isRunning || this.isBusy || now - this.lastPressureAt < PRESSURE_GAP_SECONDS) return;
+		this.lastPressureAt = now;
+		this.deps.scheduler.spawn(() => this.checkpoint());
 	}
 
 	private scheduleCheckpoint() {

@@ -177,6 +177,7 @@ export class EventQueue {
 
 	private readonly pending = new PendingEvents();
 	private lastQueued: string | undefined;
+	private pressure?: { atSize: number; listener: () => void };
 
 	/** Shrinks on 413, grows back after successful sends. */
 	private batchSizeLimit: number;
@@ -277,7 +278,17 @@ export class EventQueue {
 		this.lastQueued = final.uuid;
 
 		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		const pressure = this.pressure;
+		if (pressure !== undefined && this.pending.size() >= pressure.atSize) pressure.listener();
 		return true;
+	}
+
+	/**
+	 * Calls `listener` from enqueue whenever the queue holds at least `fraction` of maxQueueSize
+	 * (durable delivery stores it before drop-oldest has to act). The listener must not yield.
+	 */
+	onPressure(fraction: number, listener: () => void) {
+		this.pressure = { atSize: math.max(1, math.floor(this.options.maxQueueSize * fraction)), listener };
 	}
 
 	/**

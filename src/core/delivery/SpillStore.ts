@@ -35,7 +35,8 @@ interface ChunkRecord {
 	v: number;
 	/** Encoded events, one per line: JSON text never holds a raw newline. */
 	events: string;
-	uuids: string;
+	/** Their uuids, in the same order (a uuid set by beforeSend may hold any character). */
+	uuids: string[];
 	/** Unix milliseconds after which the chunk is discarded. */
 	expires: number;
 }
@@ -79,7 +80,7 @@ export class SpillStore {
 		const record: ChunkRecord = {
 			v: CHUNK_FORMAT,
 			events: encoded.join("\n"),
-			uuids: uuids.join("\n"),
+			uuids,
 			expires: this.deps.nowMillis() + this.options.retentionSeconds * 1000,
 		};
 		const written = this.chunks.set(key, record);
@@ -115,16 +116,18 @@ export class SpillStore {
 	private decode(value: unknown): Array<EncodedEvent> | undefined {
 		if (!typeIs(value, "table")) return undefined;
 		const record = value as Partial<ChunkRecord>;
-		if (record.v !== CHUNK_FORMAT || !typeIs(record.events, "string") || !typeIs(record.uuids, "string")) {
+		if (record.v !== CHUNK_FORMAT || !typeIs(record.events, "string") || !typeIs(record.uuids, "table")) {
 			return undefined;
 		}
 		if (!typeIs(record.expires, "number") || record.expires < this.deps.nowMillis()) return undefined;
 		const encoded = record.events.split("\n");
-		const uuids = record.uuids.split("\n");
+		const uuids = record.uuids;
 		if (encoded.size() !== uuids.size()) return undefined;
 		const events = new Array<EncodedEvent>();
 		for (let index = 0; index < encoded.size(); index++) {
-			events.push({ uuid: uuids[index], encoded: encoded[index] });
+			const uuid = uuids[index];
+			if (!typeIs(uuid, "string")) return undefined;
+			events.push({ uuid, encoded: encoded[index] });
 		}
 		return events;
 	}
