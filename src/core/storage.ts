@@ -34,6 +34,11 @@ export interface DurableStore {
 	set(key: string, value: unknown): StorageResult<undefined>;
 	/** Deletes the key and returns the value it held (undefined if none): only one caller gets it. */
 	take(key: string): StorageResult<unknown>;
+	/**
+	 * Writes this server may make now without being throttled: the budget it shares with the game's own
+	 * saves. Undefined when the engine can't tell.
+	 */
+	writeBudget(): number | undefined;
 }
 
 export interface ExperienceStorage {

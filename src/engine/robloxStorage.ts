@@ -102,6 +102,14 @@ class RobloxDurableStore implements DurableStore {
 		return attempt(() => this.open().RemoveAsync(key)[0]);
 	}
 
+	writeBudget() {
+		// SetAsync and RemoveAsync both draw on the SetIncrementAsync budget.
+		const budget = attempt(() =>
+			DataStoreService.GetRequestBudgetForRequestType(Enum.DataStoreRequestType.SetIncrementAsync),
+		);
+		return budget.ok ? budget.value : undefined;
+	}
+
 	private open() {
 		return (this.store ??= DataStoreService.GetDataStore(this.name));
 	}

@@ -192,6 +192,9 @@ class InstantStorage implements ExperienceStorage {
 				values.delete(key);
 				return ok(value);
 			},
+			writeBudget() {
+				return undefined;
+			},
 		};
 	}
 }

@@ -255,6 +255,30 @@ describe("durable delivery", () => {
 		expect(expectExactlyOnce(ingested(fake), [gameServer])).toBe(3000);
 	});
 
+	it("leaves the DataStore write budget the game needs for its own saves", () => {
+		setUp();
+		postHogDown();
+		// A small queue makes small chunks, so storing a burst takes many writes.
+		const gameServer = startGameServer("a", { maxQueueSize: 200 });
+		gameServer.server.runSource(`
+local store = game:GetService("DataStoreService"):GetDataStore("PlayerSaves")
+_G.slowestSave = 0
+_G.saves = 0
+while true do
+	local startedAt = os.clock()
+	store:SetAsync("player_1", { coins = _G.saves })
+	_G.slowestSave = math.max(_G.slowestSave, os.clock() - startedAt)
+	_G.saves += 1
+	task.wait(3)
+end`);
+		capture(gameServer, 12000, 60);
+		expect(runtimeOf(gameServer.PostHog).queue.getStats().spilled > 1000).toBe(true);
+		expect((gameServer.server.G.saves as number) >= 19).toBe(true);
+		// A save that waited for the budget would take a second or more (60 / 60 per minute).
+		expect((gameServer.server.G.slowestSave as number) < 0.2).toBe(true);
+		expect(gameServer.server.errors).toEqual([]);
+	});
+
 	it("sends normally at close while PostHog answers, and stores nothing", () => {
 		setUp();
 		const gameServer = startGameServer("a", { flushAt: 1000 });

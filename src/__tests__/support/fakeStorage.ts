@@ -112,6 +112,10 @@ class FakeDurableStore implements DurableStore {
 			return value;
 		});
 	}
+
+	writeBudget() {
+		return undefined;
+	}
 }
 
 export class FakeStorage implements ExperienceStorage {

@@ -154,6 +154,8 @@ export class DurableDelivery {
 		this.isBusy = false;
 		const logger = this.deps.logger;
 		switch (claim.kind) {
+			case "deferred":
+				return false;
 			case "empty":
 				logger.resetOnce("SPILL_READ_FAILED");
 				return false;

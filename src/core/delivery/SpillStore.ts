@@ -16,6 +16,12 @@ import { EncodedEvent } from "./EventQueue";
 const CLAIM_SECONDS = 60;
 /** Format of the stored chunk; a server ignores chunks of a format it does not know. */
 const CHUNK_FORMAT = 1;
+/**
+ * DataStore writes left to the game: the SDK writes only while the server's budget holds more than
+ * this, so analytics never delays a player's save. (A budget refills at 60 + 10 × players a minute;
+ * 30 is also the length of Roblox's queue of throttled requests.)
+ */
+export const DATASTORE_WRITES_KEPT_FOR_GAME = 30;
 
 export interface SpillStoreOptions {
 	/** projectTag(host, apiKey): names the structures, so projects never mix. */
@@ -53,6 +59,8 @@ export type ClaimResult =
 	| { kind: "claimed"; events: Array<EncodedEvent> }
 	/** The index pointed at a chunk another server took (count 0), or one expired or unreadable. */
 	| { kind: "stale"; count: number }
+	/** Not now: the DataStore write budget is the game's. */
+	| { kind: "deferred" }
 	| { kind: "failed"; error: string };
 
 export class SpillStore {
@@ -70,6 +78,9 @@ export class SpillStore {
 
 	/** Stores one chunk of events (the caller bounds its size). YIELDS. */
 	store(events: ReadonlyArray<EncodedEvent>): StoreResult {
+		if (!this.mayWrite()) {
+			return { ok: false, error: "the DataStore write budget is left to the game for now" };
+		}
 		const key = this.newKey();
 		const encoded = new Array<string>();
 		const uuids = new Array<string>();
@@ -95,6 +106,8 @@ export class SpillStore {
 
 	/** Claims the next chunk, if any, and takes its events out of storage. YIELDS. */
 	claim(): ClaimResult {
+		// Taking a chunk is a DataStore write too.
+		if (!this.mayWrite()) return { kind: "deferred" };
 		const read = this.index.read(1);
 		if (!read.ok) return { kind: "failed", error: read.error };
 		if (read.value === undefined) return { kind: "empty" };
@@ -111,6 +124,11 @@ export class SpillStore {
 		const events = this.decode(taken.value);
 		if (events === undefined) return { kind: "stale", count: typeIs(entry.count, "number") ? entry.count : 0 };
 		return { kind: "claimed", events };
+	}
+
+	private mayWrite(): boolean {
+		const budget = this.chunks.writeBudget();
+		return budget === undefined || budget > DATASTORE_WRITES_KEPT_FOR_GAME;
 	}
 
 	private decode(value: unknown): Array<EncodedEvent> | undefined {
