@@ -303,6 +303,33 @@ return store:GetAsync("k").n`,
 		expect(failure(world, server, `DataStoreService:GetDataStore("s"):SetAsync("k", { f = print })`)).toMatch("104:");
 	});
 
+	it("reports the requests left in each budget with GetRequestBudgetForRequestType", () => {
+		world.joinPlayer();
+		const budgets = value(
+			world,
+			server,
+			`local store = DataStoreService:GetDataStore("budgets")
+local function budget(kind) return DataStoreService:GetRequestBudgetForRequestType(Enum.DataStoreRequestType[kind]) end
+local before = { set = budget("SetIncrementAsync"), get = budget("GetAsync") }
+store:SetAsync("a", 1)
+store:SetAsync("b", 2)
+store:GetAsync("a")
+return {
+	before = before,
+	set = budget("SetIncrementAsync"),
+	get = budget("GetAsync"),
+	update = budget("UpdateAsync"),
+	list = budget("ListAsync"),
+}`,
+		) as { before: { set: number; get: number }; set: number; get: number; update: number; list: number };
+		// 60 + 10 x 1 player a minute; ListAsync 5 + 2 x players.
+		expect(budgets.before).toEqual({ set: 70, get: 70 });
+		expect(budgets.set).toBe(68);
+		expect(budgets.get).toBe(69);
+		expect(budgets.update).toBe(68);
+		expect(budgets.list).toBe(7);
+	});
+
 	it("queues requests over the server's budget and drops them when 30 are waiting", () => {
 		const result = value(
 			world,
