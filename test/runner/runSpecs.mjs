@@ -55,6 +55,15 @@ if ok then
 	_G.passed = r.numPassedTests
 	_G.failed = r.numFailedTests + r.numRuntimeErrorTestSuites
 	_G.success = r.success
+	-- Suites that failed to load (no test ran): their file names, for runSpecsRetryingLoadFailures.
+	local loadFailures = {}
+	for _, suite in r.testResults do
+		if suite.testExecError ~= nil then
+			table.insert(loadFailures, (string.match(tostring(suite.testFilePath), "([^/%.]+)%.spec") or "?"))
+		end
+	end
+	_G.loadFailures = table.concat(loadFailures, ",")
+	_G.assertionFailures = r.numFailedTests
 else
 	print("jest crashed: " .. tostring(result))
 	_G.passed = 0
@@ -80,6 +89,32 @@ _G.done = true
 	const passed = Number(await global("passed"));
 	const failed = Number(await global("failed"));
 	const success = (await global("success")) === "true";
+	const loadFailures = String((await global("loadFailures")) ?? "")
+		.split(",")
+		.filter((name) => name !== "");
+	const assertionFailures = Number((await global("assertionFailures")) ?? 0);
 	await vm.close();
-	return { ok: success, passed, failed, ms: performance.now() - t0 };
+	return { ok: success, passed, failed, ms: performance.now() - t0, loadFailures, assertionFailures };
+}
+
+/**
+ * runSpecs, and when the only failures are suites that failed to load (luau-web has, rarely, broken a
+ * chunk it compiled in a long run), those suites once more in a fresh VM. A suite that is really broken
+ * fails to load again and stays failed; the retry is printed either way.
+ */
+export async function runSpecsRetryingLoadFailures(options) {
+	const first = await runSpecs(options);
+	const { loadFailures = [], assertionFailures = 0 } = first;
+	if (first.ok || loadFailures.length === 0 || assertionFailures > 0 || loadFailures.length !== first.failed) {
+		return first;
+	}
+	console.log(`retrying ${loadFailures.length} suite(s) that failed to load: ${loadFailures.join(", ")}`);
+	const second = await runSpecs({ ...options, filters: loadFailures.map((name) => `/${name}`) });
+	console.log(`retry: ${second.passed} passed, ${second.failed} failed`);
+	return {
+		ok: second.ok,
+		passed: first.passed + second.passed,
+		failed: second.failed,
+		ms: first.ms + second.ms,
+	};
 }

@@ -18,7 +18,7 @@ import {
 	docsSelected,
 	extractDocBlocks,
 } from "./docBlocks.mjs";
-import { runSpecs } from "./runSpecs.mjs";
+import { runSpecsRetryingLoadFailures } from "./runSpecs.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const args = process.argv.slice(2);
@@ -108,7 +108,7 @@ const specFilters = filters.filter((filter) => filter !== "adapter");
 const result =
 	filters.length > 0 && specFilters.length === 0
 		? { ok: true, passed: 0, failed: 0, ms: 0 }
-		: await runSpecs({ root, filters: specFilters, artifacts });
+		: await runSpecsRetryingLoadFailures({ root, filters: specFilters, artifacts });
 const adapter = (await adapterRun) ?? { passed: 0, failed: 0, ms: 0 };
 for (const line of adapterLines) console.log(line);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
