@@ -11,6 +11,7 @@ import { sanitizeProperties, sanitizeValue } from "../core/events/sanitizeProper
 import { Logger } from "../core/Logger";
 import { MessageArgs, MessageId } from "../core/messages";
 import { Platform } from "../core/platform";
+import { Completion } from "../engine/Completion";
 import { PlayersBridge } from "../engine/PlayersBridge";
 import { createRobloxPlatform } from "../engine/robloxPlatform";
 import { describeEngineValue, readServerInfo } from "../engine/readServerInfo";
@@ -28,8 +29,6 @@ import { KnownSubject, LIB_NAME, ServerRuntime } from "./ServerRuntime";
 const SHUTDOWN_BUDGET_SECONDS = 25;
 /** Studio stops the session quickly; don't hold the editor for long. */
 const STUDIO_SHUTDOWN_BUDGET_SECONDS = 5;
-/** How often the close checks whether the flag definitions lease was handed over. */
-const HANDOVER_POLL_SECONDS = 0.05;
 /** Default time Shutdown() waits for the queue to empty. */
 const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
 
@@ -611,18 +610,17 @@ export class PostHogServer {
 			const [ok, err] = pcall(() => runtime.lifecycle?.captureServerShutdown());
 			if (!ok) runtime.logger.error("API_INTERNAL_ERROR", { method: "BindToClose", error: tostring(err) });
 			// Beside the delivery, not before it: a slow storage call must not hold up the events.
-			let isHandedOver = false;
+			const handedOver = new Completion<boolean>();
 			runtime.platform.scheduler.spawn(() => {
-				pcall(() => runtime.flags?.handOverDefinitions());
-				isHandedOver = true;
+				handedOver.complete(pcall(() => runtime.flags?.handOverDefinitions())[0]);
 			});
 			const budget = RunService.IsStudio() ? STUDIO_SHUTDOWN_BUDGET_SECONDS : SHUTDOWN_BUDGET_SECONDS;
 			runtime.logger.debug("SHUTDOWN_BEGIN", { pending: runtime.queue.size(), seconds: budget });
-			const { clock, scheduler } = runtime.platform;
+			const clock = runtime.platform.clock;
 			const startedAt = clock.monotonicSeconds();
 			runtime.closeDelivery(budget);
 			// The server stops when the callbacks return: let the handover finish within the budget.
-			while (!isHandedOver && clock.monotonicSeconds() - startedAt < budget) scheduler.wait(HANDOVER_POLL_SECONDS);
+			handedOver.wait(budget - (clock.monotonicSeconds() - startedAt));
 		});
 	}
 }

@@ -7,11 +7,13 @@
 // Not a spec.
 
 import { HttpService } from "@rbxts/services";
+import { DurableDelivery } from "../../core/delivery/DurableDelivery";
 import { HttpRequest, HttpResult } from "../../core/platform";
 import { DurableStore, ExperienceStorage, SharedMap, SharedQueue, StorageResult } from "../../core/storage";
 import { Peer, World } from "../support/emulator";
 import { FakePostHog } from "../support/fakePostHog";
 import { callOnServer } from "../support/flags";
+import { ServerRuntime } from "../../server/ServerRuntime";
 import { runtimeOf } from "../support/sdkInternals";
 import { PostHogApi, startSdkServer, testOptions } from "../support/sdk";
 import { median, withBenchServer } from "./benchServer";
@@ -213,6 +215,20 @@ function failSending(world: World, PostHog: PostHogApi) {
 	assert(runtime.queue.failingForSeconds() !== undefined, "sending did not fail");
 }
 
+/** Restarts the runtime's durable delivery over `storage` and returns it. */
+function durableOver(runtime: ServerRuntime, storage: ExperienceStorage): DurableDelivery {
+	runtime.durable?.stop();
+	runtime.durable = undefined;
+	runtime.platform.storage = storage;
+	runtime.startDurableDelivery();
+	return runtime.durable!;
+}
+
+/** Claims every stored chunk; each is taken back out of the queue at once (sending is not measured). */
+function pickUpAll(runtime: ServerRuntime, durable: DurableDelivery) {
+	while (durable.pickUp()) runtime.queue.checkIn(runtime.queue.checkOut(math.huge, math.huge), true);
+}
+
 /** Stores 1,000 queued events at close while PostHog fails, then picks them up in another runtime. */
 function durableCost(): DurableResult {
 	const storeSamples = new Array<number>();
@@ -222,32 +238,23 @@ function durableCost(): DurableResult {
 		const storage = new InstantStorage();
 		withServer((world, PostHog) => {
 			const runtime = runtimeOf(PostHog);
-			runtime.platform.storage = storage;
-			runtime.durable?.stop();
-			runtime.durable = undefined;
-			runtime.startDurableDelivery();
+			const durable = durableOver(runtime, storage);
 			captureRound(PostHog, round);
 			failSending(world, PostHog);
 			const started = os.clock();
-			runtime.durable!.close(25);
+			durable.close(25);
 			if (round > 0) storeSamples.push(((os.clock() - started) / EVENTS_PER_ROUND) * 1e6);
 			assert(runtime.queue.size() === 0, "the store benchmark kept events");
 			storedBytes = storage.storedBytes / EVENTS_PER_ROUND;
 		});
 		withServer((world, PostHog) => {
 			const runtime = runtimeOf(PostHog);
-			runtime.platform.storage = storage;
-			runtime.durable?.stop();
-			runtime.durable = undefined;
-			runtime.startDurableDelivery();
-			runtime.durable!.stop();
+			const durable = durableOver(runtime, storage);
+			durable.stop();
 			const started = os.clock();
-			while (runtime.durable!.pickUp()) {
-				// Each pickup queues one chunk; sending is not part of this figure.
-				runtime.queue.checkIn(runtime.queue.checkOut(math.huge, math.huge), true);
-			}
+			pickUpAll(runtime, durable);
 			if (round > 0) pickupSamples.push(((os.clock() - started) / EVENTS_PER_ROUND) * 1e6);
-			assert(runtime.durable!.getStats().pickedUp === EVENTS_PER_ROUND, "the pickup benchmark lost events");
+			assert(durable.getStats().pickedUp === EVENTS_PER_ROUND, "the pickup benchmark lost events");
 		});
 	}
 	return {
@@ -274,9 +281,7 @@ function emulatedStorageRequests(): { dataStoreRequests: number; memoryStoreRequ
 		second.PostHog.Init(testOptions(fake, BENCH_INIT));
 		const picker = runtimeOf(second.PostHog);
 		picker.durable!.stop();
-		const pickedUp = callOnServer(world, second.server, () => {
-			while (picker.durable!.pickUp()) picker.queue.checkIn(picker.queue.checkOut(math.huge, math.huge), true);
-		});
+		const pickedUp = callOnServer(world, second.server, () => pickUpAll(picker, picker.durable!));
 		world.runUntil(() => pickedUp.returned, 60, 0.05);
 		assert(picker.durable!.getStats().pickedUp === EVENTS_PER_ROUND, "the emulated pickup lost events");
 		const after = world.storageStats();

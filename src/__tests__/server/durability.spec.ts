@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "@rbxts/jest-globals";
 import { createWorld, Peer, World } from "../support/emulator";
 import { BatchBody, FakePostHog } from "../support/fakePostHog";
 import { PostHogApi, sdkOutput, startSdkServer } from "../support/sdk";
-import { specOptions } from "../support/serverSpec";
+import { linesWith, specOptions } from "../support/serverSpec";
 import { runtimeOf } from "../support/sdkInternals";
 
 interface GameServer {
@@ -143,9 +143,7 @@ describe("durable delivery", () => {
 		for (const gameServer of games) {
 			const closed = world.shutdownServer(gameServer.server);
 			expect(closed.completed).toBe(true);
-			expect(
-				sdkOutput(gameServer.server, "warn").filter((line) => line.find("SPILL_FAILED", 1, true)[0] !== undefined),
-			).toEqual([]);
+			expect(linesWith(sdkOutput(gameServer.server, "warn"), "SPILL_FAILED")).toEqual([]);
 		}
 		expect(ingested(fake).deliveries.size()).toBe(0);
 
@@ -315,11 +313,7 @@ end`);
 			const gameServer = startGameServer("a");
 			capture(gameServer, 300, 150);
 			world.runFor(60);
-			expect(
-				sdkOutput(gameServer.server, "warn")
-					.filter((line) => line.find("SPILL_FAILED", 1, true)[0] !== undefined)
-					.size(),
-			).toBe(1);
+			expect(linesWith(sdkOutput(gameServer.server, "warn"), "SPILL_FAILED").size()).toBe(1);
 			postHogUp();
 			world.runFor(180);
 			expect(expectExactlyOnce(ingested(fake), [gameServer])).toBe(300);
@@ -347,9 +341,7 @@ end`);
 			world.storageFaults({ dataStore: { rate: 1 } });
 			const closed = world.shutdownServer(gameServer.server);
 			expect(closed.completed).toBe(true);
-			const failures = sdkOutput(gameServer.server, "warn").filter(
-				(line) => line.find("SPILL_FAILED", 1, true)[0] !== undefined,
-			);
+			const failures = linesWith(sdkOutput(gameServer.server, "warn"), "SPILL_FAILED");
 			expect(failures.size()).toBe(1);
 			expect(failures[0].find("120 unsent event", 1, true)[0] !== undefined).toBe(true);
 			expect(runtimeOf(gameServer.PostHog).durable!.getStats().lost).toBe(120);

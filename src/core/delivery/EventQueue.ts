@@ -277,7 +277,7 @@ export class EventQueue {
 		this.stats.captured += 1;
 		this.lastQueued = final.uuid;
 
-		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		this.flushIfFull();
 		const pressure = this.pressure;
 		if (pressure !== undefined && this.pending.size() >= pressure.atSize) pressure.listener();
 		return true;
@@ -419,7 +419,7 @@ export class EventQueue {
 			}
 		}
 		this.stats.spilled += stored;
-		if (!isStored && this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		if (!isStored) this.flushIfFull();
 	}
 
 	/**
@@ -436,7 +436,7 @@ export class EventQueue {
 			adopted += 1;
 		}
 		this.stats.adopted += adopted;
-		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
+		this.flushIfFull();
 		return adopted;
 	}
 
@@ -689,6 +689,11 @@ export class EventQueue {
 			!this.isHttpDisabled &&
 			this.cancelWake === undefined
 		);
+	}
+
+	/** flushAt events are waiting: send them now, unless a flush, backoff or drain will. */
+	private flushIfFull() {
+		if (this.pending.queuedCount() >= this.options.flushAt && this.shouldAutoFlush()) this.requestFlush();
 	}
 
 	private requestFlush() {

@@ -137,22 +137,14 @@ export class FlagDefinitionsPoller {
 		const response: HttpResult = { kind: "response", status: 200, headers: {}, body };
 		const action = handleDefinitionsResponse(response, this.deps.json);
 		if (action.kind !== "store") return false;
-		this.etag = etag;
-		this.definitions = action.definitions;
-		this.body = body;
-		this.loadedAtMillis = loadedAtMillis;
 		this.deps.logger.debug("FLAG_DEFINITIONS_SHARED", { count: action.definitions.flags.size() });
-		this.options.onChange?.(this.definitions);
+		this.hold(action.definitions, body, etag, loadedAtMillis);
 		return true;
 	}
 
 	/** Drops the held definitions because the server polling for all of them was refused (401/402/403). */
 	adoptCleared() {
-		const hadDefinitions = this.definitions !== undefined;
-		this.definitions = undefined;
-		this.body = undefined;
-		this.etag = undefined;
-		if (hadDefinitions) this.options.onChange?.(undefined);
+		this.drop();
 	}
 
 	/** Another server confirmed the held definitions current at `loadedAtMillis` (a 304 it got). */
@@ -206,14 +198,10 @@ export class FlagDefinitionsPoller {
 		switch (action.kind) {
 			case "store":
 				this.failures = 0;
-				this.etag = action.etag;
-				this.definitions = action.definitions;
-				this.body = action.body;
-				this.loadedAtMillis = this.deps.clock.nowMillis();
 				logger.resetOnce("FLAG_DEFINITIONS_UNAUTHORIZED");
 				logger.resetOnce("FLAG_DEFINITIONS_QUOTA_LIMITED");
 				logger.debug("FLAG_DEFINITIONS_LOADED", { count: action.definitions.flags.size() });
-				this.options.onChange?.(this.definitions);
+				this.hold(action.definitions, action.body, action.etag, this.deps.clock.nowMillis());
 				return;
 			case "keep":
 				this.failures = 0;
@@ -222,16 +210,12 @@ export class FlagDefinitionsPoller {
 				return;
 			case "clear": {
 				this.failures += 1;
-				const hadDefinitions = this.definitions !== undefined;
-				this.definitions = undefined;
-				this.body = undefined;
-				this.etag = undefined;
 				if (action.reason === "unauthorized") {
 					logger.once("error", "FLAG_DEFINITIONS_UNAUTHORIZED", { status: action.status });
 				} else {
 					logger.once("warn", "FLAG_DEFINITIONS_QUOTA_LIMITED");
 				}
-				if (hadDefinitions) this.options.onChange?.(undefined);
+				this.drop();
 				return;
 			}
 			case "retryLater":
@@ -242,5 +226,21 @@ export class FlagDefinitionsPoller {
 				});
 				return;
 		}
+	}
+
+	private hold(definitions: FlagDefinitions, body: string, etag: string | undefined, loadedAtMillis: number) {
+		this.definitions = definitions;
+		this.body = body;
+		this.etag = etag;
+		this.loadedAtMillis = loadedAtMillis;
+		this.options.onChange?.(definitions);
+	}
+
+	private drop() {
+		const hadDefinitions = this.definitions !== undefined;
+		this.definitions = undefined;
+		this.body = undefined;
+		this.etag = undefined;
+		if (hadDefinitions) this.options.onChange?.(undefined);
 	}
 }
