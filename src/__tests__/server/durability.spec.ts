@@ -348,6 +348,19 @@ end`);
 			expect(gameServer.server.errors).toEqual([]);
 		});
 
+		it("at close, retries PostHog with the rest of its budget when the events can't be stored", () => {
+			setUp();
+			const gameServer = startGameServer("a", { flushAt: 1000 });
+			capture(gameServer, 100);
+			world.storageFaults({ dataStore: { rate: 1 } });
+			// The first batch fails, which stops the sending; storing fails too; then PostHog answers again.
+			fake.script("batch", [{ status: 503 }]);
+			const closed = world.shutdownServer(gameServer.server);
+			expect(closed.completed).toBe(true);
+			expect(expectExactlyOnce(ingested(fake), [gameServer])).toBe(100);
+			expect(runtimeOf(gameServer.PostHog).durable!.getStats().lost).toBe(0);
+		});
+
 		it("with a half-failing store, every event is delivered once or counted lost at close", () => {
 			setUp();
 			postHogDown();
